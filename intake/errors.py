@@ -1,0 +1,9 @@
+"""The one exception base of the intake package, translated once into a readable line by the CLI."""
+
+
+class IntakeError(Exception):
+    """A source could not be read or reached; the message is Vietnamese and names the source."""
+
+
+class SheetsError(IntakeError):
+    """The Google Sheets API failed or answered something the API does not document."""

@@ -1,0 +1,90 @@
+"""Read one agency tab, given as a grid of cell values, into a `Submission`.
+
+The grid comes from openpyxl (.xlsx) or from `values:batchGet` (Google); both
+go through this one function, so the two paths cannot drift apart. Indicator
+rows are found by the id in column A, not by a fixed row, so a tab laid out for
+another rubric still reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from intake.layout import (
+    COL_EVIDENCE, COL_ID, COL_SELF, COL_VERIFIED, HEADER_FIELDS, INDICATOR_ID, INSTRUCTIONS_TAB,
+    TABLE_HEADER_ROW, a1, header_cell,
+)
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from scoring.canonical import Place, RawCell, Submission
+
+Grid = Sequence[Sequence[Any]]
+SHEETS_EPOCH = datetime(1899, 12, 30)
+
+
+def serial_to_datetime(serial: float) -> datetime:
+    """Sheets' SERIAL_NUMBER dates count days from 1899-12-30."""
+    return SHEETS_EPOCH + timedelta(days=float(serial))
+
+
+def _get(grid: Grid, row: int, col: int) -> Any:
+    """1-based access; the API drops trailing empty rows and cells, so missing means blank."""
+    if row - 1 >= len(grid):
+        return None
+    line = grid[row - 1]
+    if col - 1 >= len(line):
+        return None
+    value = line[col - 1]
+    return None if value == "" else value
+
+
+def _at(grid: Grid, address: str) -> Any:
+    letters, row = coordinate_from_string(address)
+    return _get(grid, row, column_index_from_string(letters))
+
+
+def is_blank_grid(grid: Grid) -> bool:
+    return all(v in (None, "") for line in grid for v in line)
+
+
+def read_tab(grid: Grid, file: str, tab: str, *, serial_dates: bool = False) -> Submission | None:
+    """The submission a tab holds; None for the instructions tab and for empty tabs.
+
+    `serial_dates`: the grid came from the Sheets API with SERIAL_NUMBER dates,
+    so a number in a date field is a day count, converted here.
+    """
+    if tab == INSTRUCTIONS_TAB or is_blank_grid(grid):
+        return None
+    origin = Place(file, tab)
+
+    def cell(address: str) -> RawCell:
+        return RawCell(_at(grid, address), origin.at(cell=address))
+
+    fields: dict[str, RawCell] = {}
+    for f in HEADER_FIELDS:
+        raw = cell(header_cell(f.key))
+        if f.kind == "date" and serial_dates and isinstance(raw.value, int | float) and not isinstance(raw.value, bool):
+            raw = RawCell(serial_to_datetime(raw.value), raw.place)
+        fields[f.key] = raw
+
+    sub = Submission(origin=origin, unit=fields.pop("ma_don_vi"), year=fields.pop("nam"), fields=fields)
+    for row in range(TABLE_HEADER_ROW + 1, len(grid) + 1):
+        ident = _get(grid, row, COL_ID)
+        if ident is None:
+            continue
+        ident = str(ident).strip()
+        if not INDICATOR_ID.match(ident):
+            continue
+        sub.self_points[ident] = RawCell(_get(grid, row, COL_SELF), origin.at(cell=a1(row, COL_SELF)))
+        sub.verified_points[ident] = RawCell(_get(grid, row, COL_VERIFIED), origin.at(cell=a1(row, COL_VERIFIED)))
+        sub.evidence[ident] = RawCell(_get(grid, row, COL_EVIDENCE), origin.at(cell=a1(row, COL_EVIDENCE)))
+    return sub
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None

@@ -17,6 +17,9 @@ from typing import Any
 from intake.errors import IntakeError
 
 CONFIG_FILE = "hoctap.toml"
+# Defaults name places inside the project (content/data/…); paths given in hoctap.toml are
+# relative to that file. So `hoctap run` works from any folder on a fresh clone.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("spreadsheet_id", None, "Mã bảng tính Google chứa các trang của đơn vị; để trống thì dùng dữ liệu mẫu."),
     Setting("year", None, "Năm đánh giá đang thu thập (mặc định: năm mới nhất có dữ liệu)."),
     Setting("site_url", "", "Địa chỉ công khai của trang (dùng cho liên kết tuyệt đối, sơ đồ trang, nguồn tin)."),
+    Setting("history_dir", None,
+            "Thư mục kết quả các năm trước (CSV dạng ngang hoặc tệp .xlsx), đọc kèm bảng tính Google."),
     Setting("sample_dir", "content/data/sample", "Thư mục dữ liệu mẫu nhúng sẵn."),
     Setting("registry", "content/data/units.csv", "Danh mục đơn vị (mã, tên, khối, năm bắt đầu/kết thúc)."),
     Setting("snapshot_dir", "content/data/snapshots", "Kho lưu bản gốc mỗi lần đọc nguồn (chỉ thêm, không sửa)."),
@@ -55,7 +60,9 @@ class Settings:
 
     def path(self, name: str) -> Path:
         p = Path(self.get(name))
-        return p if p.is_absolute() else self.root / p
+        if p.is_absolute():
+            return p
+        return (self.root if name in self.values else PROJECT_ROOT) / p
 
     @property
     def spreadsheet_id(self) -> str | None:

@@ -79,7 +79,17 @@ def read_tab(grid: Grid, file: str, tab: str, *, serial_dates: bool = False) -> 
         sub.self_points[ident] = RawCell(_get(grid, row, COL_SELF), origin.at(cell=a1(row, COL_SELF)))
         sub.verified_points[ident] = RawCell(_get(grid, row, COL_VERIFIED), origin.at(cell=a1(row, COL_VERIFIED)))
         sub.evidence[ident] = RawCell(_get(grid, row, COL_EVIDENCE), origin.at(cell=a1(row, COL_EVIDENCE)))
+    if _untouched(sub):
+        return None
     return sub
+
+
+def _untouched(sub: Submission) -> bool:
+    """A tab nobody has typed in yet is "not submitted", which the status page shows, not a rejection."""
+    inputs = {f.key for f in HEADER_FIELDS if f.editor is not None}
+    typed = [c.value for k, c in sub.fields.items() if k in inputs]
+    typed += [c.value for c in (*sub.self_points.values(), *sub.verified_points.values(), *sub.evidence.values())]
+    return bool(sub.unit.value) and all(v is None or (isinstance(v, str) and not v.strip()) for v in typed)
 
 
 def as_date(value: Any) -> date | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +35,19 @@ class Unit:
 
 
 def _fold(text: str) -> str:
-    """Lower-case without tone marks, so 'So Y te' finds 'Sở Y tế'."""
+    """Lower-case words without tone marks or punctuation, so 'so-giao-duc' finds 'Sở Giáo dục…'."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"[a-z0-9]+", bare))
+
+
+def _likeness(typed: str, key: str) -> float:
+    """Similarity of two folded strings; every typed word found in the key counts for a lot."""
+    ratio = difflib.SequenceMatcher(None, typed, key).ratio()
+    words, key_words = typed.split(), set(key.split())
+    if words and all(w in key_words for w in words):
+        ratio = max(ratio, 0.8 + 0.2 * len(typed) / max(len(key), 1))
+    return ratio
 
 
 @dataclass(frozen=True)
@@ -60,13 +71,12 @@ class Registry:
     def closest(self, text: str) -> Unit | None:
         """The registry unit whose id or name is nearest to what a submitter typed."""
         folded = _fold(text)
-        keys: dict[str, Unit] = {}
+        best: tuple[float, Unit] | None = None
         for u in self.units:
-            keys[_fold(u.id)] = u
-            keys[_fold(u.name)] = u
-            keys[_fold(u.short_name)] = u
-        match = difflib.get_close_matches(folded, list(keys), n=1, cutoff=0.5)
-        return keys[match[0]] if match else None
+            score = max(_likeness(folded, _fold(k)) for k in (u.id, u.name, u.short_name))
+            if best is None or score > best[0]:
+                best = (score, u)
+        return best[1] if best is not None and best[0] >= 0.6 else None
 
 
 def load_registry(path: Path | None = None) -> Registry:

@@ -1,0 +1,254 @@
+"""Pull a Google spreadsheet into the snapshot archive, at a fixed API cost.
+
+A pull is one `spreadsheets.get` (tab titles and sizes only) and one
+`values:batchGet` for every tab at once, with `UNFORMATTED_VALUE` (numbers
+arrive as JSON numbers whatever the sheet's locale, so a vi_VN "8,5" is 8.5,
+not gspread's numericised 85) and `SERIAL_NUMBER` dates. The raw answer is
+archived as deterministic JSON before anything interprets it; the
+submissions are then read from the archive by the same `read_tab` as the
+.xlsx path, so both sources are judged alike and any published figure can be
+traced to the exact bytes pulled.
+
+A failed pull raises `SheetsError` before the archive is touched: the last
+good snapshot stays the latest one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from intake.errors import IntakeError, SheetsError
+from intake.layout import INSTRUCTIONS_TAB, STATUS_CELL
+from intake.settings import Settings
+from intake.sheets_client import BAD_SHAPE, RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
+from intake.snapshots import Snapshot, SnapshotArchive
+from intake.tab_reader import is_blank_grid, read_tab
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from scoring.canonical import Submission
+
+KIND = "sheets-json"
+METADATA_FIELDS = (
+    "spreadsheetId,properties(title,locale,timeZone),"
+    "sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount))"
+)
+VALUE_PARAMS = {
+    "valueRenderOption": "UNFORMATTED_VALUE",
+    "dateTimeRenderOption": "SERIAL_NUMBER",
+    "majorDimension": "ROWS",
+}
+# Google's front end refuses very long URLs (414); 150 tabs with Vietnamese
+# names fit well under this, a national spreadsheet would take a second call.
+MAX_URL_CHARS = 14_000
+
+
+def origin_of(spreadsheet_id: str) -> str:
+    return f"google:{spreadsheet_id}"
+
+
+@dataclass(frozen=True)
+class TabInfo:
+    sheet_id: int
+    title: str
+    index: int
+    rows: int
+    cols: int
+
+
+@dataclass(frozen=True)
+class SpreadsheetInfo:
+    spreadsheet_id: str
+    title: str
+    locale: str
+    tabs: tuple[TabInfo, ...]
+
+    def tab(self, title: str) -> TabInfo | None:
+        for t in self.tabs:
+            if t.title == title:
+                return t
+        return None
+
+
+def quote_tab(title: str) -> str:
+    """A1 notation's sheet-name quoting: always quoted, inner quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _unquote_range_tab(a1_range: str) -> str:
+    name = a1_range.rsplit("!", 1)[0] if "!" in a1_range else a1_range
+    if len(name) >= 2 and name.startswith("'") and name.endswith("'"):
+        name = name[1:-1].replace("''", "'")
+    return name
+
+
+def parse_metadata(raw: Any, spreadsheet_id: str) -> SpreadsheetInfo:
+    """The tabs of a `spreadsheets.get` answer; a wrong shape is the API's fault, said so."""
+    data = expect_dict(raw, spreadsheet_id)
+    props = expect_dict(data.get("properties", {}), spreadsheet_id)
+    sheets = data.get("sheets", [])
+    if not isinstance(sheets, list):
+        raise SheetsError(f"Bảng tính {spreadsheet_id}: {BAD_SHAPE}.")
+    tabs: list[TabInfo] = []
+    for sheet in sheets:
+        p = expect_dict(expect_dict(sheet, spreadsheet_id).get("properties"), spreadsheet_id)
+        if p.get("sheetType", "GRID") != "GRID":
+            continue  # charts on their own sheet hold no cells
+        grid = expect_dict(p.get("gridProperties", {}), spreadsheet_id)
+        title, sheet_id = p.get("title"), p.get("sheetId", 0)
+        if not isinstance(title, str) or not isinstance(sheet_id, int):
+            raise SheetsError(f"Bảng tính {spreadsheet_id}: {BAD_SHAPE}.")
+        tabs.append(
+            TabInfo(
+                sheet_id=sheet_id,
+                title=title,
+                index=int(p.get("index", len(tabs))),
+                rows=int(grid.get("rowCount", 0)),
+                cols=int(grid.get("columnCount", 0)),
+            )
+        )
+    tabs.sort(key=lambda t: t.index)
+    return SpreadsheetInfo(
+        spreadsheet_id=spreadsheet_id,
+        title=str(props.get("title") or spreadsheet_id),
+        locale=str(props.get("locale") or ""),
+        tabs=tuple(tabs),
+    )
+
+
+def read_metadata(client: SheetsClient, spreadsheet_id: str, fields: str = METADATA_FIELDS) -> Any:
+    """One `spreadsheets.get`; `fields` keeps the answer small (no cells unless asked for)."""
+    params: dict[str, Any] = {"fields": fields}
+    if "sheets.data" not in fields and "data(" not in fields:
+        params["includeGridData"] = "false"
+    with sheets_call(spreadsheet_id, client.service_email):
+        return client.http.fetch_sheet_metadata(spreadsheet_id, params=params)
+
+
+def _chunks(spreadsheet_id: str, ranges: Sequence[str]) -> list[list[str]]:
+    """Ranges grouped so each batchGet URL stays under MAX_URL_CHARS (one group in practice)."""
+    base = len(f"https://sheets.googleapis.com/v4/spreadsheets/{spreadsheet_id}/values:batchGet?")
+    base += len(urlencode(VALUE_PARAMS)) + 1
+    groups: list[list[str]] = [[]]
+    size = base
+    for r in ranges:
+        cost = len("ranges=") + len(quote(r, safe="")) + 1
+        if groups[-1] and size + cost > MAX_URL_CHARS:
+            groups.append([])
+            size = base
+        groups[-1].append(r)
+        size += cost
+    return groups
+
+
+def read_values(client: SheetsClient, info: SpreadsheetInfo) -> dict[str, list[list[Any]]]:
+    """Every tab's cells in one `values:batchGet`, as the API sent them (ragged, trailing blanks dropped)."""
+    sid = info.spreadsheet_id
+    out: dict[str, list[list[Any]]] = {}
+    titles = [t.title for t in info.tabs]
+    if not titles:
+        return out
+    for group in _chunks(sid, [quote_tab(t) for t in titles]):
+        with sheets_call(sid, client.service_email):
+            raw = client.http.values_batch_get(sid, group, params=dict(VALUE_PARAMS))
+        data = expect_dict(raw, sid)
+        value_ranges = data.get("valueRanges")
+        if not isinstance(value_ranges, list) or len(value_ranges) != len(group):
+            raise SheetsError(f"Bảng tính {sid}: {BAD_SHAPE} (số vùng dữ liệu trả về không khớp).")
+        for requested, vr in zip(group, value_ranges, strict=True):
+            vr = expect_dict(vr, sid)
+            title = _unquote_range_tab(requested)
+            returned = vr.get("range")
+            if isinstance(returned, str) and _unquote_range_tab(returned) != title:
+                raise SheetsError(f"Bảng tính {sid}: {BAD_SHAPE} (vùng «{returned}» không phải trang «{title}»).")
+            values = vr.get("values", [])
+            if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+                raise SheetsError(f"Bảng tính {sid}: {BAD_SHAPE} (giá trị của trang «{title}»).")
+            for row in values:
+                for v in row:
+                    if not (v is None or isinstance(v, str | int | float | bool)):
+                        raise SheetsError(f"Bảng tính {sid}: {BAD_SHAPE} (ô của trang «{title}»).")
+            out[title] = values
+    return out
+
+
+def snapshot_document(info: SpreadsheetInfo, values: dict[str, list[list[Any]]]) -> bytes:
+    """Deterministic bytes: same sheet content, same hash, so an unchanged pull adds no snapshot."""
+    doc = {
+        "spreadsheet_id": info.spreadsheet_id,
+        "title": info.title,
+        "tabs": [{"title": t.title, "values": values.get(t.title, [])} for t in info.tabs],
+    }
+    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def _pad(values: list[list[Any]]) -> list[list[Any]]:
+    """The API drops trailing empty cells: make the grid rectangular, blanks as None."""
+    width = max((len(r) for r in values), default=0)
+    return [[None if v == "" else v for v in row] + [None] * (width - len(row)) for row in values]
+
+
+def _document(content: bytes, where: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise IntakeError(f"Bản lưu {where} không phải JSON hợp lệ.") from None
+    tabs = doc.get("tabs") if isinstance(doc, dict) else None
+    if not isinstance(tabs, list) or not all(
+        isinstance(t, dict) and isinstance(t.get("title"), str) and isinstance(t.get("values"), list) for t in tabs
+    ):
+        raise IntakeError(f"Bản lưu {where} không đúng cấu trúc của một lần lấy Google Sheets.")
+    return doc
+
+
+def _submissions(doc: dict[str, Any]) -> list[Submission]:
+    file = str(doc.get("title") or doc.get("spreadsheet_id") or "Google Sheets")
+    out: list[Submission] = []
+    for tab in doc["tabs"]:
+        sub = read_tab(_pad(tab["values"]), file=file, tab=tab["title"], serial_dates=True)
+        if sub is not None:
+            out.append(sub)
+    return out
+
+
+def pull(
+    spreadsheet_id: str,
+    settings: Settings,
+    archive: SnapshotArchive,
+    *,
+    client: SheetsClient | None = None,
+    policy: RetryPolicy | None = None,
+) -> Snapshot:
+    """Read every tab (2 API calls) and archive the answer; the archive is touched only on success."""
+    client = client or make_sheets_client(settings, policy)
+    info = parse_metadata(read_metadata(client, spreadsheet_id), spreadsheet_id)
+    values = read_values(client, info)
+    content = snapshot_document(info, values)
+    rows = len(_submissions(_document(content, origin_of(spreadsheet_id))))
+    return archive.archive(origin_of(spreadsheet_id), KIND, content, rows)
+
+
+def submissions_from_snapshot(archive: SnapshotArchive, snapshot: Snapshot) -> list[Submission]:
+    """The submissions a pulled snapshot holds, read by the reader the .xlsx path uses."""
+    return _submissions(_document(archive.read(snapshot), snapshot.file))
+
+
+def current_statuses(archive: SnapshotArchive, snapshot: Snapshot) -> dict[str, str]:
+    """Tab title → the status text the sheet showed when pulled, so write-back skips unchanged tabs.
+
+    Every tab is listed (an empty status as ""), so the write-back knows which
+    tabs exist; the instructions tab and blank tabs have no status to write.
+    """
+    doc = _document(archive.read(snapshot), snapshot.file)
+    out: dict[str, str] = {}
+    for tab in doc["tabs"]:
+        grid = _pad(tab["values"])
+        if tab["title"] == INSTRUCTIONS_TAB or is_blank_grid(grid):
+            continue
+        letters, row = coordinate_from_string(STATUS_CELL)
+        col = column_index_from_string(letters)
+        value = grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
+        out[tab["title"]] = "" if value is None else str(value)
+    return out

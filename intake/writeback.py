@@ -1,0 +1,78 @@
+"""Write each tab's validation status back into the sheet the agency works in.
+
+One `values:batchUpdate` per spreadsheet, `RAW` so a status that happens to
+start with "=" or look like a number is shown as text, never evaluated. Tabs
+whose status text is unchanged since the pull get no write at all (the
+quota is per user, and an edit also wakes every viewer's copy of the sheet);
+when nothing changed no request is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from intake.layout import STATUS_CELL
+from intake.settings import Settings
+from intake.sheets_client import RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
+from intake.sheets_pull import quote_tab
+
+# A cell holds up to 50,000 characters; a status longer than this is a wall nobody reads.
+MAX_STATUS_CHARS = 2_000
+
+
+@dataclass
+class WriteBackReport:
+    written: list[str] = field(default_factory=list)  # tab titles, in the order written
+    skipped: int = 0  # tabs whose status was already the one we would write
+    api_calls: int = 0
+
+    def summary(self) -> str:
+        if not self.written:
+            return f"Không ghi trạng thái: {self.skipped} trang không thay đổi."
+        return (
+            f"Đã ghi trạng thái vào {len(self.written)} trang ({self.api_calls} lệnh gọi API); "
+            f"{self.skipped} trang không thay đổi."
+        )
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= MAX_STATUS_CHARS else text[: MAX_STATUS_CHARS - 1] + "…"
+
+
+def status_range(tab: str) -> str:
+    return f"{quote_tab(tab)}!{STATUS_CELL}"
+
+
+def write_back(
+    spreadsheet_id: str,
+    statuses: dict[str, str],
+    settings: Settings,
+    *,
+    current: dict[str, str] | None = None,
+    client: SheetsClient | None = None,
+    policy: RetryPolicy | None = None,
+) -> WriteBackReport:
+    """Write the changed status cells in one call.
+
+    `current` (from `sheets_pull.current_statuses`) is what each tab showed at
+    the pull; a tab listed there with the same text is skipped. Without it
+    every given status is written.
+    """
+    report = WriteBackReport()
+    data: list[dict[str, object]] = []
+    for tab, text in statuses.items():
+        new = clip(text)
+        if current is not None and current.get(tab) == new:
+            report.skipped += 1
+            continue
+        data.append({"range": status_range(tab), "values": [[new]]})
+        report.written.append(tab)
+    if not data:
+        return report
+    client = client or make_sheets_client(settings, policy)
+    before = client.counter.sent
+    with sheets_call(spreadsheet_id, client.service_email):
+        raw = client.http.values_batch_update(spreadsheet_id, body={"valueInputOption": "RAW", "data": data})
+    expect_dict(raw, spreadsheet_id)
+    report.api_calls = client.counter.sent - before
+    return report

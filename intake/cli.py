@@ -8,6 +8,7 @@ data, not failure; `--strict` makes them exit 1), 1 when it could not
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -16,8 +17,9 @@ from pathlib import Path
 
 from intake import pipeline
 from intake.errors import IntakeError
-from intake.report import annotations, markdown_summary, text_report
+from intake.report import markdown_summary, text_report, warning_lines
 from intake.settings import Settings, load_settings
+from intake.snapshots import SnapshotArchive
 from scoring.errors import ScoringError
 from scoring.registry import load_registry
 from scoring.results import ScoreReport
@@ -94,7 +96,7 @@ def _publish_report(report: ScoreReport, label: str) -> None:
         with open(summary, "a", encoding="utf-8") as f:
             f.write(markdown_summary(report, label) + "\n")
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        for line in annotations(report.rejected):
+        for line in warning_lines(report.rejected):
             print(line)
 
 
@@ -129,7 +131,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         from intake.writeback import write_back
 
         snapshot = intake.collected.snapshots[-1]
-        archive = pipeline.SnapshotArchive(settings.path("snapshot_dir"))
+        archive = SnapshotArchive(settings.path("snapshot_dir"))
         current = sheets_pull.current_statuses(archive, snapshot)
         statuses = report.tab_statuses(lambda p: p.file == intake.sheet_title)
         result = write_back(spreadsheet, statuses, settings, current=current)
@@ -175,7 +177,6 @@ def cmd_template(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_pull(args: argparse.Namespace, settings: Settings) -> int:
     from intake import sheets_pull
-    from intake.snapshots import SnapshotArchive
 
     spreadsheet = args.spreadsheet or settings.spreadsheet_id
     if not spreadsheet:
@@ -195,10 +196,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.output))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         print(f"Đang phục vụ {args.output}/ tại http://127.0.0.1:{args.port}/ (Ctrl+C để dừng)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

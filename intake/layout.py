@@ -7,6 +7,7 @@ Rows and columns are 1-based; addresses are A1 strings.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -286,7 +287,7 @@ def instructions(rubric: Rubric, deadline_text: str) -> tuple[str, ...]:
     """The instructions tab, one line per row; the classes come from the rubric, not from here."""
     bands = rubric.classes
     class_lines = [f"- {bands[0].name}: từ {_fmt_max(bands[0].min)} điểm"]
-    for upper, band in zip(bands, bands[1:-1], strict=False):
+    for upper, band in itertools.pairwise(bands[:-1]):
         class_lines.append(f"- {band.name}: từ {_fmt_max(band.min)} đến dưới {_fmt_max(upper.min)} điểm")
     class_lines.append(f"- {bands[-1].name}: dưới {_fmt_max(bands[-2].min)} điểm")
     return (

@@ -64,7 +64,7 @@ def _escape_annotation(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def annotations(rejections: list[Rejection]) -> list[str]:
+def warning_lines(rejections: list[Rejection]) -> list[str]:
     """GitHub workflow commands: one ::warning per rejected unit-year."""
     lines = []
     for r in rejections:

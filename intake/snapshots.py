@@ -79,7 +79,7 @@ class SnapshotArchive:
             if not target.exists():
                 tmp = target.with_suffix(".tmp")
                 tmp.write_bytes(content)
-                os.replace(tmp, target)
+                tmp.replace(target)
             record = {k: v for k, v in asdict(snap).items() if k != "new"}
             with self.index.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -12,11 +12,20 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
 from intake.layout import (
-    COL_EVIDENCE, COL_ID, COL_SELF, COL_VERIFIED, HEADER_FIELDS, INDICATOR_ID, INSTRUCTIONS_TAB,
-    TABLE_HEADER_ROW, a1, header_cell,
+    COL_EVIDENCE,
+    COL_ID,
+    COL_SELF,
+    COL_VERIFIED,
+    HEADER_FIELDS,
+    INDICATOR_ID,
+    INSTRUCTIONS_TAB,
+    TABLE_HEADER_ROW,
+    a1,
+    header_cell,
 )
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 from scoring.canonical import Place, RawCell, Submission
 
 Grid = Sequence[Sequence[Any]]

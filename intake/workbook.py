@@ -20,7 +20,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from intake.errors import IntakeError
 from intake.layout import (
-    COLUMN_WIDTHS, INSTRUCTIONS_TAB, TABLE_HEADER_ROW, Check, TabLayout, build_layout, header_cell, instructions,
+    COLUMN_WIDTHS,
+    INSTRUCTIONS_TAB,
+    TABLE_HEADER_ROW,
+    Check,
+    TabLayout,
+    build_layout,
+    header_cell,
+    instructions,
 )
 from scoring.registry import Registry, Unit
 from scoring.rubric import Rubric, rubric_for_year
@@ -114,7 +121,7 @@ def build_workbook(
     rubric = rubric or rubric_for_year(year)
     deadline_text = f"ngày {vi_date(deadline)}"
     wb = Workbook()
-    write_instructions(wb.active, rubric, deadline_text)
+    write_instructions(wb.worksheets[0], rubric, deadline_text)
     layouts: dict[str, TabLayout] = {}
     for unit in units:
         layout = build_layout(rubric, unit, year, deadline_text)

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from scoring.canonical import Submission
+from scoring.errors import ScoringError
 from scoring.registry import Registry
 from scoring.results import ScoreReport, UnitResult, UnitStatus
 from scoring.rubric import Rubric
@@ -32,10 +33,6 @@ class ScoringOptions:
     # year → (share, milestone year); None when no target applies
     cdht_target: Callable[[int], tuple[Decimal, int] | None] = field(default=lambda year: None)
     rubrics: Sequence[Rubric] | None = None
-
-
-def _sum(values: pd.Series) -> Decimal:
-    return sum(values, Decimal(0))
 
 
 def _result(acc: Accepted, options: ScoringOptions) -> UnitResult:
@@ -100,15 +97,19 @@ def _rank(results: list[UnitResult]) -> list[UnitResult]:
     frame["rank"] = frame.groupby("year")["total"].rank(method="min", ascending=False).astype(int)
     frame["rank_in_group"] = frame.groupby(["year", "group"])["total"].rank(method="min", ascending=False).astype(int)
     frame = frame.sort_values(["unit_id", "year"])
-    frame["previous_i"] = frame.groupby("unit_id")["i"].shift(1)
+    frame["previous_i"] = frame.groupby("unit_id")["i"].shift(1).fillna(-1).astype(int)
     out = list(results)
-    for row in frame.itertuples(index=False):
-        r = results[int(row.i)]
-        prev = results[int(row.previous_i)] if not pd.isna(row.previous_i) else None
-        out[int(row.i)] = replace(
+    columns = zip(
+        frame["i"].tolist(), frame["rank"].tolist(), frame["rank_in_group"].tolist(), frame["previous_i"].tolist(),
+        strict=True,
+    )
+    for i, rank, rank_in_group, previous_i in columns:
+        r = results[i]
+        prev = results[previous_i] if previous_i >= 0 else None
+        out[i] = replace(
             r,
-            rank=int(row.rank),
-            rank_in_group=int(row.rank_in_group),
+            rank=rank,
+            rank_in_group=rank_in_group,
             previous_year=prev.year if prev else None,
             previous_total=prev.total if prev else None,
             change=(r.total - prev.total) if prev else None,
@@ -150,5 +151,6 @@ def score(
         statuses=statuses,
         deadlines={y: options.deadline(y) for y in years},
     )
-    assert report.read == len(report.results) + len(report.rejected), "a submission was lost"
+    if report.read != len(report.results) + len(report.rejected):
+        raise ScoringError("Một phiếu đã bị bỏ sót khi chấm điểm: số đọc được không khớp (lỗi chương trình).")
     return report

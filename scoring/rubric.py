@@ -8,6 +8,7 @@ levels) only needs its file and, for a new method, an entry in
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -228,7 +229,7 @@ def check_no_overlap(rubrics: Sequence[Rubric]) -> None:
     ids = [r.id for r in ordered]
     if len(set(ids)) != len(ids):
         raise RubricError("Có hai bộ tiêu chí trùng mã: " + ", ".join(ids))
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    for a, b in itertools.pairwise(ordered):
         if a.last_year is None or a.last_year >= b.first_year:
             raise RubricError(
                 f"Bộ tiêu chí {a.id} ({a.years_label}) và {b.id} ({b.years_label}) "

@@ -22,8 +22,17 @@ from scoring.problems import Problem, Rejection
 from scoring.registry import Registry, Unit
 from scoring.rubric import Rubric, find_rubric_for_year
 from scoring.values import (
-    Blank, NotANumber, clean_text, decimal_places, display, is_blank, to_bool, to_date, to_decimal,
-    to_whole, to_year,
+    BlankError,
+    NotANumberError,
+    clean_text,
+    decimal_places,
+    display,
+    is_blank,
+    to_bool,
+    to_date,
+    to_decimal,
+    to_whole,
+    to_year,
 )
 
 
@@ -56,10 +65,10 @@ def _points(
     """One indicator cell; appends what is wrong with it, returns its value when right."""
     try:
         value = to_decimal(cell.value)
-    except Blank:
+    except BlankError:
         problems.append(Problem.make("o-trong", cell.place, indicator=indicator_id))
         return None
-    except NotANumber:
+    except NotANumberError:
         problems.append(Problem.make("khong-phai-so", cell.place, value=display(cell.value), indicator=indicator_id))
         return None
     maximum = rubric.indicator(indicator_id).max
@@ -101,9 +110,9 @@ def _header(sub: Submission, problems: list[Problem]) -> tuple[int | None, int |
             continue
         try:
             counts[key] = to_whole(cell.value)
-        except Blank:
+        except BlankError:
             pass
-        except NotANumber:
+        except NotANumberError:
             problems.append(Problem.make("so-nguyen-khong-hop-le", cell.place, value=display(cell.value), label=_LABELS[key]))
     members, cdht = counts["so_thanh_vien"], counts["so_cdht"]
     if members is not None and cdht is not None and cdht > members:
@@ -114,9 +123,9 @@ def _header(sub: Submission, problems: list[Problem]) -> tuple[int | None, int |
     if cell is not None:
         try:
             ban = to_bool(cell.value)
-        except Blank:
+        except BlankError:
             pass
-        except NotANumber:
+        except NotANumberError:
             problems.append(
                 Problem.make("lua-chon-khong-hop-le", cell.place, value=display(cell.value), label=_LABELS["ban_khuyen_hoc"])
             )
@@ -126,9 +135,9 @@ def _header(sub: Submission, problems: list[Problem]) -> tuple[int | None, int |
     if cell is not None:
         try:
             submitted = to_date(cell.value)
-        except Blank:
+        except BlankError:
             pass
-        except NotANumber:
+        except NotANumberError:
             problems.append(Problem.make("ngay-khong-hop-le", cell.place, value=display(cell.value)))
     return members, cdht, ban, submitted
 
@@ -157,7 +166,7 @@ def validate(
         year: int | None = None
         try:
             year = to_year(sub.year.value)
-        except (Blank, NotANumber):
+        except (BlankError, NotANumberError):
             problems.append(Problem.make("nam-khong-hop-le", sub.year.place, value=display(sub.year.value)))
 
         rubric = find_rubric_for_year(year, rubrics) if year is not None else None

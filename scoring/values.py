@@ -19,11 +19,11 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:[.\s]\d{3})+$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
-class Blank(Exception):
+class BlankError(Exception):
     """The cell is empty (or only spaces)."""
 
 
-class NotANumber(Exception):
+class NotANumberError(Exception):
     """The cell holds something that is not a number."""
 
 
@@ -38,11 +38,11 @@ def is_blank(value: Any) -> bool:
 
 
 def to_decimal(value: Any) -> Decimal:
-    """A point value as an exact Decimal; raises Blank or NotANumber."""
+    """A point value as an exact Decimal; raises BlankError or NotANumberError."""
     if is_blank(value):
-        raise Blank
-    if isinstance(value, bool) or isinstance(value, date):
-        raise NotANumber
+        raise BlankError
+    if isinstance(value, bool | date):
+        raise NotANumberError
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -53,10 +53,10 @@ def to_decimal(value: Any) -> Decimal:
     else:
         text = clean_text(value).replace(" ", "")
         if not _DECIMAL.match(text):
-            raise NotANumber
+            raise NotANumberError
         result = Decimal(text.replace(",", "."))
     if not result.is_finite():
-        raise NotANumber
+        raise NotANumberError
     return result
 
 
@@ -68,7 +68,7 @@ def decimal_places(value: Decimal) -> int:
 def to_whole(value: Any) -> int:
     """A head count: digits, possibly grouped by thousands (`1.200`, `1 200`)."""
     if is_blank(value):
-        raise Blank
+        raise BlankError
     if isinstance(value, str):
         text = clean_text(value)
         if _THOUSANDS.match(text):
@@ -76,21 +76,21 @@ def to_whole(value: Any) -> int:
         value = text
     number = to_decimal(value)
     if number != number.to_integral_value() or number < 0:
-        raise NotANumber
+        raise NotANumberError
     return int(number)
 
 
 def to_year(value: Any) -> int:
     number = to_decimal(value)
     if number != number.to_integral_value() or not 1900 <= number <= 2200:
-        raise NotANumber
+        raise NotANumberError
     return int(number)
 
 
 def to_date(value: Any) -> date:
     """dd/mm/yyyy (as Vietnamese write it) or ISO yyyy-mm-dd, or a real date cell."""
     if is_blank(value):
-        raise Blank
+        raise BlankError
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -103,11 +103,11 @@ def to_date(value: Any) -> date:
             return date(year, month, day)
         return date.fromisoformat(text[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}", text) else _fail()
     except ValueError as exc:
-        raise NotANumber from exc
+        raise NotANumberError from exc
 
 
 def _fail() -> date:
-    raise NotANumber
+    raise NotANumberError
 
 
 _YES = {"có", "co", "x", "yes", "y", "true", "1", "đã thành lập", "da thanh lap", "rồi"}
@@ -116,7 +116,7 @@ _NO = {"không", "khong", "no", "n", "false", "0", "chưa", "chua", "chưa thàn
 
 def to_bool(value: Any) -> bool:
     if is_blank(value):
-        raise Blank
+        raise BlankError
     if isinstance(value, bool):
         return value
     text = clean_text(value).casefold()
@@ -124,7 +124,7 @@ def to_bool(value: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise NotANumber
+    raise NotANumberError
 
 
 def is_web_link(value: Any) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -142,9 +142,11 @@ def fill_workbook(rubric: Rubric) -> None:
         ws[header_cell("ngay_gui")] = datetime.combine(_submitted(LATEST), datetime.min.time())
         for ind_id, value in points.items():
             row = layout.indicator_rows[ind_id]
-            # Some agencies type "8,5" as text in a Vietnamese Excel; most get a number.
-            ws.cell(row, 4, _fmt(value, comma=True) if rng.random() < 0.15 else float(value))
+            ws.cell(row, 4, float(value))
             ws.cell(row, 5, f"https://vanban.longan.example/{unit.id}/minh-chung-{ind_id}.pdf")
+    # Pasted from a Word report: "9,5" arrives as text. hoctap accepts it (comma decimal).
+    pasted = layouts["so-noi-vu"]
+    wb[pasted.title].cell(pasted.indicator_rows["1.2"], 4).value = "9,5"
     mistakes = {
         "so-y-te": ("1.2", "tám"),  # words for a number
         "so-tu-phap": ("1.1", 12),  # above the maximum of 10

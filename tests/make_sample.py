@@ -156,7 +156,10 @@ def fill_workbook(rubric: Rubric) -> None:
         layout = layouts[unit_id]
         wb[layout.title].cell(layout.indicator_rows[ind_id], 4).value = value
     note = layouts["tinh-doan"]
-    wb[note.title][header_cell("ghi_chu")] = "<b>Đã gửi bản giấy</b> =HYPERLINK(\"http://x\")"
+    # Hostile text, stored as text (not a formula): it must come out escaped and neutralised.
+    cell = wb[note.title][header_cell("ghi_chu")]
+    cell.value = '=HYPERLINK("http://x";"Bấm") <b>Đã gửi bản giấy</b>'
+    cell.data_type = "s"
     wb.save(OUT / f"phieu-tu-danh-gia-{LATEST}.xlsx")
 
 

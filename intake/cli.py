@@ -142,7 +142,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     intake = _intake(args, settings)
     report = pipeline.score_intake(intake, settings)
-    pipeline.build(report, settings, args.output, sample=intake.sample, publish=args.publish)
+    pipeline.build(report, settings, args.output, sample=intake.sample, publish=args.publish,
+                   snapshots=intake.collected.snapshots)
     c = report.counts()
     print(f"Đã dựng trang vào {args.output}/ từ {intake.label}: {c['scored']} phiếu hợp lệ, {c['rejected']} bị từ chối.")
     if intake.sample:
@@ -155,7 +156,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     report = pipeline.score_intake(intake, settings)
     print(text_report(report, intake.label))
     _publish_report(report, intake.label)
-    pipeline.build(report, settings, args.output, sample=intake.sample, publish=args.publish)
+    pipeline.build(report, settings, args.output, sample=intake.sample, publish=args.publish,
+                   snapshots=intake.collected.snapshots)
     print(f"\nĐã dựng trang vào {args.output}/. Xem thử: hoctap serve")
     return 0
 

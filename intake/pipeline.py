@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from intake.errors import IntakeError
 from intake.settings import Settings
-from intake.snapshots import SnapshotArchive
+from intake.snapshots import Snapshot, SnapshotArchive
 from intake.sources import Collected, read_source
 from scoring.engine import ScoringOptions, score
 from scoring.publication import PublicationInfo, write_results_dir
@@ -87,18 +88,31 @@ def generated_at() -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def write_results(report: ScoreReport, settings: Settings, target: Path, *, sample: bool) -> None:
+def write_results(
+    report: ScoreReport, settings: Settings, target: Path, *, sample: bool, snapshots: Sequence[Snapshot] = ()
+) -> None:
     registry = load_registry(settings.path("registry"))
     info = PublicationInfo(
         province=settings.province,
         sample=sample,
         generated=generated_at(),
         cdht_targets={y: settings.cdht_target(y) for y in report.years},
+        snapshots=tuple(
+            {"sha256": s.sha256, "origin": s.origin, "kind": s.kind, "time": s.time, "rows": s.rows} for s in snapshots
+        ),
     )
     write_results_dir(report, registry, target, info)
 
 
-def build(report: ScoreReport, settings: Settings, output: Path, *, sample: bool, publish: bool = False) -> None:
+def build(
+    report: ScoreReport,
+    settings: Settings,
+    output: Path,
+    *,
+    sample: bool,
+    publish: bool = False,
+    snapshots: Sequence[Snapshot] = (),
+) -> None:
     """Results folder in a temporary place, then Pelican renders the site from it into `output`."""
     from intake.site_build import build_site  # Pelican is only imported when a site is built
 
@@ -106,5 +120,5 @@ def build(report: ScoreReport, settings: Settings, output: Path, *, sample: bool
         raise IntakeError("Không có kết quả hợp lệ nào để công bố: trang cũ được giữ nguyên.")
     with tempfile.TemporaryDirectory(prefix="hoctap-results-") as tmp:
         results_dir = Path(tmp)
-        write_results(report, settings, results_dir, sample=sample)
+        write_results(report, settings, results_dir, sample=sample, snapshots=snapshots)
         build_site(results_dir, output, publish=publish)

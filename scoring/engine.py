@@ -16,6 +16,7 @@ import pandas as pd
 
 from scoring.canonical import Submission
 from scoring.errors import ScoringError
+from scoring.methods import METHODS
 from scoring.registry import Registry
 from scoring.results import ScoreReport, UnitResult, UnitStatus
 from scoring.rubric import Rubric
@@ -37,10 +38,7 @@ class ScoringOptions:
 
 def _result(acc: Accepted, options: ScoringOptions) -> UnitResult:
     points = acc.verified_points if acc.verified_points is not None else acc.self_points
-    criteria = {
-        c.id: sum((points[i.id] for i in c.indicators), Decimal(0)) for c in acc.rubric.criteria
-    }
-    total = sum(criteria.values(), Decimal(0))
+    assessment = METHODS[acc.rubric.method].assess(acc.rubric, points)
     share = None
     meets = None
     if acc.members and acc.cdht is not None:
@@ -60,9 +58,9 @@ def _result(acc: Accepted, options: ScoringOptions) -> UnitResult:
         group=acc.unit.group,
         rubric=acc.rubric.id,
         points=dict(points),
-        criteria=criteria,
-        total=total,
-        klass=acc.rubric.classify(total),
+        criteria=assessment.criteria,
+        total=assessment.total,
+        klass=assessment.klass,
         basis="verified" if acc.verified_points is not None else "self",
         self_total=sum(acc.self_points.values(), Decimal(0)),
         origin=acc.submission.origin,

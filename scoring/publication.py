@@ -34,6 +34,8 @@ class PublicationInfo:
     sample: bool
     generated: str  # ISO 8601
     cdht_targets: dict[int, tuple[Decimal, int] | None]
+    # The raw inputs behind these results (hash, origin, time, rows): every figure traces back to one.
+    snapshots: tuple[dict[str, Any], ...] = ()
 
 
 def _result_entry(r: UnitResult, info: PublicationInfo) -> dict[str, Any]:
@@ -57,6 +59,7 @@ def _result_entry(r: UnitResult, info: PublicationInfo) -> dict[str, Any]:
         "evidence": r.evidence,
         "note": r.note,
         "decision": r.decision,
+        "source": r.origin.describe(),
     }
 
 
@@ -149,6 +152,7 @@ def write_results_dir(report: ScoreReport, registry: Registry, target: Path, inf
         ],
         "groups": list(registry.groups),
         "counts": report.counts(),
+        "snapshots": list(info.snapshots),
     }
     (target / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
     written.append(target / "index.json")

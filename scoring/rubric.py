@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from scoring.errors import RubricError
+from scoring.methods import METHODS
 
 RUBRIC_DIR = Path(__file__).parent / "rubrics"
-KNOWN_METHODS = frozenset({"points"})
+KNOWN_METHODS = frozenset(METHODS)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ Rows and columns are 1-based; addresses are A1 strings.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -132,6 +133,8 @@ class TabLayout:
     class_row: int = 0
     n_rows: int = 0
     n_cols: int = N_COLS
+    # Lines of wrapped text per row, so writers can size rows (neither Excel nor Sheets grows them on load).
+    row_lines: dict[int, int] = field(default_factory=dict)
 
     @property
     def status_cell(self) -> str:
@@ -160,6 +163,20 @@ def class_formula(total_ref: str, count_ref: str, n: int, rubric: Rubric) -> str
     for band in reversed(rubric.classes[:-1]):
         expr = f'IF(ROUND({total_ref},2)>={_fmt_max(band.min)},"{band.name}",{expr})'
     return f'=IF(COUNT({count_ref})<{n},"Chưa đủ điểm",{expr})'
+
+
+def _row_lines(cells: list[CellSpec], merges: list[str]) -> dict[int, int]:
+    """Wrapped lines each row needs, from the text length against its column's width."""
+    merged_from = {m.split(":")[0] for m in merges}
+    lines: dict[int, int] = {}
+    for c in cells:
+        if not isinstance(c.value, str) or c.formula or c.address in merged_from:
+            continue
+        width = max(COLUMN_WIDTHS.get(c.col, 10) - 2, 4)
+        needed = sum(max(1, math.ceil(len(part) / width)) for part in c.value.split("\n"))
+        if needed > 1:
+            lines[c.row] = max(lines.get(c.row, 1), needed)
+    return lines
 
 
 def build_layout(rubric: Rubric, unit: Unit, year: int, deadline_text: str) -> TabLayout:
@@ -280,6 +297,7 @@ def build_layout(rubric: Rubric, unit: Unit, year: int, deadline_text: str) -> T
         total_row=total_row,
         class_row=class_row,
         n_rows=class_row,
+        row_lines=_row_lines(cells, merges),
     )
 
 

@@ -23,6 +23,7 @@ from intake.layout import (
     COLUMN_WIDTHS,
     INSTRUCTIONS_TAB,
     TABLE_HEADER_ROW,
+    VALUE_COL,
     Check,
     TabLayout,
     build_layout,
@@ -46,7 +47,8 @@ def vi_date(d: date) -> str:
 def _style(ws: Worksheet, layout: TabLayout) -> None:
     for spec in layout.cells:
         cell = ws.cell(spec.row, spec.col)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        left = spec.row < TABLE_HEADER_ROW and spec.col == VALUE_COL  # header values read as text
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left" if left else None)
         if spec.role in ("title",):
             cell.font = Font(bold=True, size=14)
         elif spec.role in ("table-header", "criterion", "total", "class"):
@@ -98,7 +100,14 @@ def write_tab(ws: Worksheet, layout: TabLayout) -> None:
     ws[header_cell("ngay_gui")].number_format = "DD/MM/YYYY"
     for col, width in COLUMN_WIDTHS.items():
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = None
+    for row, lines in layout.row_lines.items():
+        ws.row_dimensions[row].height = 15 * lines
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # agencies may widen columns
     ws.protection.formatRows = False

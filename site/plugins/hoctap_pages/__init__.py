@@ -1,0 +1,42 @@
+"""hoctap's Pelican plugin: pages rendered straight from the scorer's results folder.
+
+Loaded with `PLUGIN_PATHS = [<site/plugins>]` and `PLUGINS = ["hoctap_pages"]`.
+`register()` connects module-level receivers: the generator, the Jinja filters,
+and, once everything is written, the sitemap and the Pagefind index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+
+from .formatting import FILTERS
+from .generator import HoctapGenerator
+from .safety import safe_url
+from .search import build_index
+from .sitemap import write_sitemap
+
+
+def get_generators(pelican: Any) -> type[HoctapGenerator]:
+    return HoctapGenerator
+
+
+def add_filters(generator: Any) -> None:
+    """Every generator's Jinja environment gets the Vietnamese formatting filters and the link guard."""
+    generator.env.filters.update(FILTERS)
+    generator.env.globals["safe_url"] = safe_url
+
+
+def finalize(pelican: Any) -> None:
+    output = Path(pelican.output_path)
+    write_sitemap(output, str(pelican.settings.get("SITEURL") or ""))
+    if pelican.settings.get("HOCTAP_SEARCH", True):
+        build_index(output)
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_filters)
+    signals.finalized.connect(finalize)

@@ -1,0 +1,32 @@
+"""`sitemap.xml`, listing every HTML page written to the output folder (sorted, so the file is stable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+SKIP_DIRS = {"pagefind", "theme", "du-lieu"}
+SKIP_FILES = {"404.html"}
+
+
+def page_urls(output_path: Path, site_url: str) -> list[str]:
+    urls = []
+    for path in sorted(output_path.rglob("*.html")):
+        rel = path.relative_to(output_path)
+        if rel.parts[0] in SKIP_DIRS or rel.name in SKIP_FILES:
+            continue
+        url = rel.as_posix()
+        if url == "index.html" or url.endswith("/index.html"):
+            url = url.removesuffix("index.html")
+        urls.append(f"{site_url.rstrip('/')}/{url}")
+    return urls
+
+
+def write_sitemap(output_path: Path, site_url: str) -> Path:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(u)}</loc></url>" for u in page_urls(output_path, site_url)]
+    lines.append("</urlset>")
+    target = output_path / "sitemap.xml"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target

@@ -121,4 +121,4 @@ def build(
     with tempfile.TemporaryDirectory(prefix="hoctap-results-") as tmp:
         results_dir = Path(tmp)
         write_results(report, settings, results_dir, sample=sample, snapshots=snapshots)
-        build_site(results_dir, output, publish=publish)
+        build_site(results_dir, output, publish=publish, site_url=str(settings.get("site_url") or ""))

@@ -24,12 +24,14 @@ import json
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import gspread
 import requests
@@ -48,8 +50,10 @@ ENV_ENDPOINT = "HOCTAP_SHEETS_ENDPOINT"
 ENV_JSON = "GOOGLE_SERVICE_ACCOUNT_JSON"
 ENV_FILE = "GOOGLE_APPLICATION_CREDENTIALS"
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-# Every host gspread or google-auth may call; all are sent to the override.
-GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com", "https://oauth2.googleapis.com")
+# Every Google API host gspread or google-auth may call (sheets, www for Drive, oauth2 for tokens,
+# iamcredentials for google-auth's access-boundary lookup) is sent to the override, so a test
+# run never leaves the machine.
+GOOGLE_API_SUFFIX = ".googleapis.com"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 BAD_SHAPE = "phản hồi không đúng định dạng của Sheets API"
 SERVICE_ACCOUNT_FALLBACK = "tài khoản dịch vụ"
@@ -75,15 +79,61 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Exponential with a little jitter (so parallel jobs do not retry in step)."""
-        wait = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * (1 + random.random() / 10)
+        wait = float(min(self.max_delay, self.base_delay * 2 ** (attempt - 1))) * (1 + random.random() / 10)
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.max_delay))
         return wait
 
 
+_BEARER = re.compile(r"(Bearer\s+|ya29\.)[A-Za-z0-9._~+/=-]+")
+_SECRET_KEYS = frozenset({"authorization", "assertion", "access_token", "id_token", "refresh_token",
+                          "private_key", "client_secret"})
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return _BEARER.sub(r"\1[ẩn]", value)
+    if isinstance(value, Mapping):
+        return {k: "[ẩn]" if str(k).lower() in _SECRET_KEYS else _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(v) for v in value)
+    return value
+
+
+class RedactCredentials(logging.Filter):
+    """google-auth's DEBUG request log includes the headers it sends, bearer token included
+    (its access-boundary lookup does). Scrub every record of the loggers that log requests."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _scrub(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_scrub(a) for a in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = _scrub(record.args)
+        for name in ("httpRequest", "httpResponse"):
+            if hasattr(record, name):
+                setattr(record, name, _scrub(getattr(record, name)))
+        return True
+
+
+REQUEST_LOGGERS = (
+    "google.auth.transport.requests", "google.auth._helpers", "google.oauth2._client",
+    "google.auth._regional_access_boundary_utils", "google.auth.credentials", "urllib3.connectionpool",
+    __name__,
+)
+
+
+def install_redaction() -> None:
+    """Idempotent: one filter per logger, however many clients are made."""
+    for name in REQUEST_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactCredentials) for f in logger.filters):
+            logger.addFilter(RedactCredentials())
+
+
 @dataclass
 class CallCounter:
-    """Requests actually sent (retries included), so reports can state the API cost."""
+    """Sheets API requests actually sent (retries included), so reports can state the API cost."""
 
     sent: int = 0
     retried: int = 0
@@ -102,6 +152,9 @@ def _retry_after(response: requests.Response) -> float | None:
 class SheetsTransport(HTTPAdapter):
     """A requests adapter that routes Google's hosts to an override and retries within bounds."""
 
+    # requests copies adapters through __getstate__, which keeps only the names listed here.
+    __attrs__ = [*HTTPAdapter.__attrs__, "policy", "endpoint", "counter"]  # noqa: RUF012 - requests' own name
+
     def __init__(self, policy: RetryPolicy, endpoint: str | None, counter: CallCounter) -> None:
         super().__init__()
         self.policy = policy
@@ -109,27 +162,27 @@ class SheetsTransport(HTTPAdapter):
         self.counter = counter
 
     def _route(self, request: PreparedRequest) -> PreparedRequest:
-        url = request.url or ""
         if self.endpoint is None:
             return request
-        for host in GOOGLE_HOSTS:
-            if url == host or url.startswith(host + "/"):
-                routed = request.copy()
-                routed.url = self.endpoint + url[len(host):]
-                return routed
-        return request
+        parts = urlsplit(request.url or "")
+        if parts.scheme != "https" or not (parts.hostname or "").endswith(GOOGLE_API_SUFFIX):
+            return request
+        routed = request.copy()
+        routed.url = self.endpoint + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+        return routed
 
     def send(  # type: ignore[override]  # requests' signature is untyped
         self, request: PreparedRequest, **kwargs: Any
     ) -> requests.Response:
         routed = self._route(request)
+        is_sheets = urlsplit(routed.url or "").path.startswith("/v4/spreadsheets")
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.policy.timeout
         start = self.policy.clock()
         attempt = 0
         while True:
             attempt += 1
-            self.counter.sent += 1
+            self.counter.sent += is_sheets  # token and access-boundary requests are not Sheets API calls
             retry_after: float | None = None
             try:
                 response = super().send(routed, **kwargs)
@@ -197,7 +250,10 @@ def _credentials_info() -> dict[str, Any] | None:
 
 def _credentials(info: Mapping[str, Any]) -> Credentials:
     try:
-        return Credentials.from_service_account_info(dict(info), scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+        creds: Credentials = Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            dict(info), scopes=list(SCOPES)
+        )
+        return creds
     except (ValueError, KeyError, TypeError) as exc:
         raise IntakeError(
             f"Khóa tài khoản dịch vụ không dùng được ({type(exc).__name__}): hãy tải lại tệp JSON từ Google Cloud."
@@ -241,6 +297,7 @@ def make_sheets_client(settings: Settings, policy: RetryPolicy | None = None) ->
             f"Chưa có khóa tài khoản dịch vụ Google: đặt biến môi trường {ENV_JSON} (nội dung tệp JSON của khóa) "
             f"hoặc {ENV_FILE} (đường dẫn tới tệp đó)."
         )
+    install_redaction()
     counter = CallCounter()
     session = make_session(endpoint, info, policy, counter)
     gc = gspread.Client(auth=None, session=session)  # type: ignore[arg-type]  # gspread types auth as required

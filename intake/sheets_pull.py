@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
 from intake.errors import IntakeError, SheetsError
 from intake.layout import INSTRUCTIONS_TAB, STATUS_CELL
 from intake.settings import Settings
 from intake.sheets_client import BAD_SHAPE, RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
 from intake.snapshots import Snapshot, SnapshotArchive
 from intake.tab_reader import is_blank_grid, read_tab
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from scoring.canonical import Submission
 
 KIND = "sheets-json"
@@ -200,6 +201,7 @@ def _document(content: bytes, where: str) -> dict[str, Any]:
         isinstance(t, dict) and isinstance(t.get("title"), str) and isinstance(t.get("values"), list) for t in tabs
     ):
         raise IntakeError(f"Bản lưu {where} không đúng cấu trúc của một lần lấy Google Sheets.")
+    assert isinstance(doc, dict)
     return doc
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,14 @@ class _ErrorCollector(logging.Handler):
             self.messages.append(str(record.msg))
 
 
-def build_site(results_dir: Path, output_dir: Path, *, publish: bool = False, root: Path | None = None) -> None:
+def build_site(
+    results_dir: Path, output_dir: Path, *, publish: bool = False, root: Path | None = None, site_url: str = ""
+) -> None:
     """Render the site from `results_dir` into `output_dir`; raise `IntakeError` if anything went wrong.
 
     `root` is the repository holding `site/` and `content/` (default: this checkout).
-    Publishing uses absolute URLs (`HOCTAP_SITE_URL`) and empties the output folder first.
+    Publishing uses absolute URLs (`HOCTAP_SITE_URL`, else `site_url` from hoctap.toml) and empties
+    the output folder first.
     Dates in the output come from the results (`generated`) or `SOURCE_DATE_EPOCH`, never the clock.
     """
     root = (root or REPO_ROOT).resolve()
@@ -56,15 +60,12 @@ def build_site(results_dir: Path, output_dir: Path, *, publish: bool = False, ro
     collector = _ErrorCollector()
     root_logger = logging.getLogger()
     root_logger.addHandler(collector)
+    override = {"HOCTAP_RESULTS_DIR": str(results_dir), "OUTPUT_PATH": str(output_dir), "PATH": str(root / "content")}
+    url = (os.environ.get("HOCTAP_SITE_URL") or site_url).rstrip("/")
+    if publish and url:
+        override.update({"SITEURL": url, "FEED_DOMAIN": url})
     try:
-        settings = pelican_settings.read_settings(
-            str(conf),
-            override={
-                "HOCTAP_RESULTS_DIR": str(results_dir),
-                "OUTPUT_PATH": str(output_dir),
-                "PATH": str(root / "content"),
-            },
-        )
+        settings = pelican_settings.read_settings(str(conf), override=override)
         pelican.Pelican(settings).run()
     except IntakeError:
         raise

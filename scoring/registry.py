@@ -11,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from scoring.errors import RegistryError
@@ -55,9 +56,11 @@ class Registry:
     units: tuple[Unit, ...]
 
     def get(self, unit_id: str) -> Unit | None:
-        return self._by_id().get(unit_id)
+        return self._by_id.get(unit_id)
 
+    @cached_property
     def _by_id(self) -> dict[str, Unit]:
+        """Built once: a national registry has tens of thousands of units, looked up once per row."""
         return {u.id: u for u in self.units}
 
     def active(self, year: int) -> tuple[Unit, ...]:

@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -67,19 +67,21 @@ class Rubric:
     criteria: tuple[Criterion, ...]
     path: Path = field(compare=False)
 
-    @property
+    # Cached: validation asks for an indicator's maximum once per cell, half a million times nationally.
+    @cached_property
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(i for c in self.criteria for i in c.indicators)
 
-    @property
+    @cached_property
     def indicator_ids(self) -> tuple[str, ...]:
         return tuple(i.id for i in self.indicators)
 
+    @cached_property
+    def _by_id(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
     def indicator(self, indicator_id: str) -> Indicator:
-        for ind in self.indicators:
-            if ind.id == indicator_id:
-                return ind
-        raise KeyError(indicator_id)
+        return self._by_id[indicator_id]
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_PLAIN = re.compile(r"^\d{1,3}(?:\.\d{1,6})?$")
 _DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.\s]\d{3})+$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -50,6 +51,8 @@ def to_decimal(value: Any) -> Decimal:
     elif isinstance(value, float):
         # str() gives the shortest repr: 8.5 stays 8.5, never 8.4999….
         result = Decimal(str(value))
+    elif isinstance(value, str) and _PLAIN.match(value):  # the common case, "8.5" or "10": skip normalisation
+        result = Decimal(value)
     else:
         text = clean_text(value).replace(" ", "")
         if not _DECIMAL.match(text):

@@ -11,6 +11,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -44,6 +45,41 @@ TABLE_HEADERS = (
     "Điểm thẩm định",
     "Ghi chú của đơn vị thẩm định",
 )
+
+
+@dataclass(frozen=True)
+class RoleStyle:
+    """How a cell of a role looks, in both writers (colours as RRGGBB hex)."""
+
+    bold: bool = False
+    italic: bool = False
+    size: int | None = None
+    fill: str | None = None
+    color: str | None = None
+    center: bool = False
+
+
+INPUT_FILL = "FFF2CC"  # the yellow the instructions tell agencies to type into
+ROLE_STYLES: dict[Role, RoleStyle] = {
+    "title": RoleStyle(bold=True, size=14),
+    "subtitle": RoleStyle(italic=True),
+    "label": RoleStyle(),
+    "fixed": RoleStyle(bold=True),
+    "unit-input": RoleStyle(fill=INPUT_FILL),
+    "reviewer-input": RoleStyle(fill="DDEBF7"),
+    "status": RoleStyle(bold=True, fill="F3F3F3", color="1F4E79"),
+    "table-header": RoleStyle(bold=True, fill="D9D9D9", center=True),
+    "criterion": RoleStyle(bold=True),
+    "indicator": RoleStyle(),
+    "total": RoleStyle(bold=True),
+    "class": RoleStyle(bold=True),
+}
+INPUT_ROLES: frozenset[Role] = frozenset({"unit-input", "reviewer-input"})
+
+
+def deadline_text(deadline: date) -> str:
+    """The deadline as both templates write it: "ngày 31/01/2026"."""
+    return f"ngày {deadline:%d/%m/%Y}"
 
 
 @dataclass(frozen=True)
@@ -179,7 +215,7 @@ def _row_lines(cells: list[CellSpec], merges: list[str]) -> dict[int, int]:
     return lines
 
 
-def build_layout(rubric: Rubric, unit: Unit, year: int, deadline_text: str) -> TabLayout:
+def build_layout(rubric: Rubric, unit: Unit, year: int, deadline_words: str) -> TabLayout:
     cells: list[CellSpec] = []
     merges: list[str] = []
     checks: list[Check] = []
@@ -192,7 +228,7 @@ def build_layout(rubric: Rubric, unit: Unit, year: int, deadline_text: str) -> T
     cells.append(
         CellSpec(
             2, 1,
-            f"Theo {rubric.short_title}. Gửi Sở GD&ĐT trước {deadline_text}. "
+            f"Theo {rubric.short_title}. Gửi Sở GD&ĐT trước {deadline_words}. "
             "Chỉ nhập vào các ô nền vàng; xem trang «Hướng dẫn».",
             "subtitle",
         )
@@ -301,7 +337,7 @@ def build_layout(rubric: Rubric, unit: Unit, year: int, deadline_text: str) -> T
     )
 
 
-def instructions(rubric: Rubric, deadline_text: str) -> tuple[str, ...]:
+def instructions(rubric: Rubric, deadline_words: str) -> tuple[str, ...]:
     """The instructions tab, one line per row; the classes come from the rubric, not from here."""
     bands = rubric.classes
     class_lines = [f"- {bands[0].name}: từ {_fmt_max(bands[0].min)} điểm"]
@@ -310,7 +346,7 @@ def instructions(rubric: Rubric, deadline_text: str) -> tuple[str, ...]:
     class_lines.append(f"- {bands[-1].name}: dưới {_fmt_max(bands[-2].min)} điểm")
     return (
         "HƯỚNG DẪN TỰ ĐÁNH GIÁ, XẾP LOẠI ĐƠN VỊ HỌC TẬP",
-        f"Căn cứ: {rubric.title}. Hạn gửi báo cáo: trước {deadline_text}.",
+        f"Căn cứ: {rubric.title}. Hạn gửi báo cáo: trước {deadline_words}.",
         "",
         "1. Mỗi đơn vị có một trang tính mang tên đơn vị. Chỉ nhập vào trang của đơn vị mình.",
         "2. Chỉ các ô nền vàng là ô nhập liệu: thông tin chung, điểm tự đánh giá và đường liên kết minh chứng.",

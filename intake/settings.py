@@ -32,7 +32,6 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("province", "Long An", "Tên tỉnh hiển thị trên trang và trong bảng tính."),
     Setting("spreadsheet_id", None, "Mã bảng tính Google chứa các trang của đơn vị; để trống thì dùng dữ liệu mẫu."),
-    Setting("year", None, "Năm đánh giá đang thu thập (mặc định: năm mới nhất có dữ liệu)."),
     Setting("site_url", "", "Địa chỉ công khai của trang (dùng cho liên kết tuyệt đối, sơ đồ trang, nguồn tin)."),
     Setting("history_dir", None,
             "Thư mục kết quả các năm trước (CSV dạng ngang hoặc tệp .xlsx), đọc kèm bảng tính Google."),

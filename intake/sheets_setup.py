@@ -48,11 +48,15 @@ from openpyxl.utils.cell import range_boundaries
 from intake.errors import IntakeError, SheetsError
 from intake.layout import (
     COLUMN_WIDTHS,
+    INPUT_ROLES,
     INSTRUCTIONS_TAB,
+    ROLE_STYLES,
     CellSpec,
     Check,
+    RoleStyle,
     TabLayout,
     build_layout,
+    deadline_text,
     header_cell,
     instructions,
 )
@@ -65,7 +69,6 @@ from intake.sheets_client import (
     make_sheets_client,
     sheets_call,
 )
-from intake.workbook import vi_date
 from scoring.registry import load_registry
 from scoring.rubric import rubric_for_year
 
@@ -94,29 +97,31 @@ def _rgb(hex_color: str) -> dict[str, float]:
     return {k: int(hex_color[i : i + 2], 16) / 255 for k, i in (("red", 1), ("green", 3), ("blue", 5))}
 
 
-INPUT_UNIT = _rgb("#FFF2CC")  # the yellow the instructions tell agencies to type into
-INPUT_REVIEWER = _rgb("#DDEBF7")
-STATUS_FILL = _rgb("#F3F3F3")
-HEADER_FILL = _rgb("#D9D9D9")
-
 _WRAP = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
-ROLE_FORMATS: dict[str, dict[str, Any]] = {
-    "title": {**_WRAP, "textFormat": {"bold": True, "fontSize": 14}},
-    "subtitle": {**_WRAP, "textFormat": {"italic": True}},
-    "label": dict(_WRAP),
-    "fixed": {**_WRAP, "textFormat": {"bold": True}},
-    "unit-input": {**_WRAP, "backgroundColor": INPUT_UNIT},
-    "reviewer-input": {**_WRAP, "backgroundColor": INPUT_REVIEWER},
-    "status": {**_WRAP, "backgroundColor": STATUS_FILL,
-               "textFormat": {"bold": True, "foregroundColor": _rgb("#1F4E79")}},
-    "table-header": {**_WRAP, "backgroundColor": HEADER_FILL, "horizontalAlignment": "CENTER",
-                     "textFormat": {"bold": True}},
-    "criterion": {**_WRAP, "textFormat": {"bold": True}},
-    "indicator": dict(_WRAP),
-    "total": {**_WRAP, "textFormat": {"bold": True}},
-    "class": {**_WRAP, "textFormat": {"bold": True}},
-}
-INPUT_ROLES = frozenset({"unit-input", "reviewer-input"})
+
+
+def _format(style: RoleStyle) -> dict[str, Any]:
+    """`intake.layout.ROLE_STYLES` in the Sheets API's CellFormat shape."""
+    fmt: dict[str, Any] = dict(_WRAP)
+    if style.fill:
+        fmt["backgroundColor"] = _rgb("#" + style.fill)
+    if style.center:
+        fmt["horizontalAlignment"] = "CENTER"
+    text: dict[str, Any] = {}
+    if style.bold:
+        text["bold"] = True
+    if style.italic:
+        text["italic"] = True
+    if style.size:
+        text["fontSize"] = style.size
+    if style.color:
+        text["foregroundColor"] = _rgb("#" + style.color)
+    if text:
+        fmt["textFormat"] = text
+    return fmt
+
+
+ROLE_FORMATS: dict[str, dict[str, Any]] = {role: _format(style) for role, style in ROLE_STYLES.items()}
 DATE_CELL = header_cell("ngay_gui")
 
 
@@ -649,15 +654,10 @@ class SetupReport:
         return "\n".join(lines)
 
 
-def deadline_text(settings: Settings, year: int) -> str:
-    """Exactly the text `intake.workbook.build_workbook` puts in the .xlsx, so both templates agree."""
-    return f"ngày {vi_date(settings.deadline(year))}"
-
-
 def desired_tabs(year: int, settings: Settings, editors: Editors) -> tuple[list[TabSpec], list[str]]:
     """The instructions tab then one tab per unit active that year, in registry order; plus warnings."""
     rubric = rubric_for_year(year)
-    deadline = deadline_text(settings, year)
+    deadline = deadline_text(settings.deadline(year))
     units = load_registry(settings.path("registry")).active(year)
     specs = [instructions_spec(instructions(rubric, deadline))]
     seen: dict[str, str] = {}

@@ -22,49 +22,39 @@ from openpyxl.worksheet.worksheet import Worksheet
 from intake.errors import IntakeError
 from intake.layout import (
     COLUMN_WIDTHS,
+    INPUT_ROLES,
     INSTRUCTIONS_TAB,
+    ROLE_STYLES,
     TABLE_HEADER_ROW,
     VALUE_COL,
     Check,
     TabLayout,
     build_layout,
+    deadline_text,
     header_cell,
     instructions,
 )
 from scoring.registry import Registry, Unit
 from scoring.rubric import Rubric, rubric_for_year
 
-INPUT_FILL = PatternFill("solid", start_color="FFF2CC")
-REVIEWER_FILL = PatternFill("solid", start_color="DDEBF7")
-HEADER_FILL = PatternFill("solid", start_color="D9D9D9")
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def vi_date(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
 def _style(ws: Worksheet, layout: TabLayout) -> None:
+    """`intake.layout.ROLE_STYLES` in openpyxl's terms; input cells are the only unlocked ones."""
     for spec in layout.cells:
         cell = ws.cell(spec.row, spec.col)
+        style = ROLE_STYLES[spec.role]
         left = spec.row < TABLE_HEADER_ROW and spec.col == VALUE_COL  # header values read as text
-        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left" if left else None)
-        if spec.role in ("title",):
-            cell.font = Font(bold=True, size=14)
-        elif spec.role in ("table-header", "criterion", "total", "class"):
-            cell.font = Font(bold=True)
-            if spec.role == "table-header":
-                cell.fill = HEADER_FILL
-        elif spec.role == "status":
-            cell.font = Font(bold=True, color="1F4E79")
+        horizontal = "center" if style.center else "left" if left else None
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
+        cell.font = Font(bold=style.bold, italic=style.italic, size=style.size, color=style.color)
+        if style.fill:
+            cell.fill = PatternFill("solid", start_color=style.fill)
         if spec.row >= TABLE_HEADER_ROW:
             cell.border = BOX
-        if spec.role == "unit-input":
-            cell.fill = INPUT_FILL
-            cell.protection = Protection(locked=False)
-        elif spec.role == "reviewer-input":
-            cell.fill = REVIEWER_FILL
+        if spec.role in INPUT_ROLES:
             cell.protection = Protection(locked=False)
 
 
@@ -115,9 +105,9 @@ def write_tab(ws: Worksheet, layout: TabLayout) -> None:
     ws.sheet_view.zoomScale = 100
 
 
-def write_instructions(ws: Worksheet, rubric: Rubric, deadline_text: str) -> None:
+def write_instructions(ws: Worksheet, rubric: Rubric, deadline_words: str) -> None:
     ws.title = INSTRUCTIONS_TAB
-    for row, line in enumerate(instructions(rubric, deadline_text), start=1):
+    for row, line in enumerate(instructions(rubric, deadline_words), start=1):
         cell = ws.cell(row, 1, line)
         if row == 1:
             cell.font = Font(bold=True, size=14)
@@ -129,12 +119,12 @@ def build_workbook(
     units: Iterable[Unit], year: int, deadline: date, rubric: Rubric | None = None
 ) -> tuple[Workbook, dict[str, TabLayout]]:
     rubric = rubric or rubric_for_year(year)
-    deadline_text = f"ngày {vi_date(deadline)}"
+    deadline_words = deadline_text(deadline)
     wb = Workbook()
-    write_instructions(wb.worksheets[0], rubric, deadline_text)
+    write_instructions(wb.worksheets[0], rubric, deadline_words)
     layouts: dict[str, TabLayout] = {}
     for unit in units:
-        layout = build_layout(rubric, unit, year, deadline_text)
+        layout = build_layout(rubric, unit, year, deadline_words)
         if layout.title in {ws.title for ws in wb.worksheets}:
             raise IntakeError(f"Hai đơn vị có cùng tên trang «{layout.title}»: sửa tên viết tắt trong danh mục.")
         write_tab(wb.create_sheet(), layout)

@@ -17,10 +17,13 @@ from sheets_server import OWNER, SheetsServer
 from intake.errors import IntakeError
 from intake.layout import INSTRUCTIONS_TAB, N_COLS, STATUS_CELL, TabLayout, build_layout, header_cell
 from intake.settings import Settings
-from intake.sheets_setup import INPUT_UNIT, box, setup_spreadsheet
+from intake.sheets_setup import box, setup_spreadsheet
 from intake.workbook import write_template
 from scoring.registry import load_registry
 from scoring.rubric import rubric_for_year
+
+# The yellow (#FFF2CC) the instructions tell agencies to type into, as the Sheets API writes colours.
+INPUT_UNIT = {"red": 1.0, "green": 0xF2 / 255, "blue": 0xCC / 255}
 
 SID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-long"
 REGISTRY = load_registry()

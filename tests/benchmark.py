@@ -5,15 +5,14 @@
 Generates a synthetic registry of N units and N × years wide-CSV rows, then times
 (1) reading + validating + scoring, (2) the full site build (Pelican, plugin,
 downloads, Pagefind), (3) a no-change rebuild, and (4) a plain Jinja2 rendering
-of the same per-unit and per-year ranking pages from the same results folder,
-the floor any templating build pays. Peak memory is the process's max RSS.
+of the same pages (the site's templates, contexts and filters, without
+Pelican, downloads or search), the floor any templating build pays. Peak memory is the process's max RSS.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import resource
 import sys
@@ -21,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 
 from intake import pipeline
 from intake.settings import load_settings
@@ -55,34 +54,32 @@ def generate(root: Path, units: int, years: int) -> None:
     )
 
 
-UNIT_PAGE = Environment(autoescape=True).from_string(
-    "<!doctype html><html lang=vi><head><title>{{ u.name }}</title></head><body><h1>{{ u.name }}</h1>"
-    "<table>{% for r in rows %}<tr><td>{{ r.year }}</td><td>{{ r.total }}</td><td>{{ r['class'] }}</td>"
-    "<td>{{ r.rank }}</td>{% for k, v in r.points.items() %}<td>{{ k }}: {{ v }}</td>{% endfor %}</tr>{% endfor %}"
-    "</table></body></html>"
-)
-RANKING_PAGE = Environment(autoescape=True).from_string(
-    "<!doctype html><html lang=vi><head><title>{{ year }}</title></head><body><table>{% for r in rows %}"
-    "<tr><td>{{ r.rank }}</td><td><a href='/don-vi/{{ r.unit_id }}/'>{{ r.name }}</a></td><td>{{ r.group }}</td>"
-    "<td>{{ r.total }}</td><td>{{ r['class'] }}</td></tr>{% endfor %}</table></body></html>"
-)
+SITE = Path(__file__).resolve().parent.parent / "site"
 
 
 def jinja_floor(results_dir: Path, out: Path) -> int:
-    by_unit: dict[str, list[dict[str, object]]] = {}
+    """The same pages (the site's own templates, contexts and filters) rendered by plain Jinja2, no Pelican.
+
+    What is left above this in `hoctap build` is Pelican, the downloads, the sitemap and Pagefind.
+    """
+    sys.path.insert(0, str(SITE / "plugins"))
+    from hoctap_pages.formatting import FILTERS
+    from hoctap_pages.pages import common_context, site_pages
+    from hoctap_pages.results import load_results
+    from hoctap_pages.safety import safe_url
+
+    env = Environment(loader=FileSystemLoader(SITE / "theme" / "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    env.globals["safe_url"] = safe_url
+    data = load_results(results_dir)
+    context = {"SITENAME": "Đơn vị học tập", "SITEURL": "", "hoctap": common_context(data)}
     pages = 0
-    index = json.loads((results_dir / "index.json").read_text(encoding="utf-8"))
-    for year in index["years"]:
-        doc = json.loads((results_dir / f"ket-qua-{year}.json").read_text(encoding="utf-8"))
-        (out / f"xep-hang-{year}.html").write_text(RANKING_PAGE.render(year=year, rows=doc["results"]), encoding="utf-8")
-        pages += 1
-        for r in doc["results"]:
-            by_unit.setdefault(r["unit_id"], []).append(r)
-    names = {u["id"]: u for u in index["units"]}
-    units_dir = out / "don-vi"
-    units_dir.mkdir()
-    for unit_id, rows in by_unit.items():
-        (units_dir / f"{unit_id}.html").write_text(UNIT_PAGE.render(u=names[unit_id], rows=rows), encoding="utf-8")
+    for page in site_pages(data, [], []):
+        html = env.get_template(f"{page.template}.html").render(**context, page_url=page.url, **page.context)
+        target = out / page.save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
         pages += 1
     return pages
 

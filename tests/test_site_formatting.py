@@ -10,7 +10,9 @@ from site_fixtures import PLUGIN_DIR
 
 sys.path.insert(0, str(PLUGIN_DIR))
 from hoctap_pages.formatting import ngay, ngay_so, phan_tram, so, thay_doi
-from hoctap_pages.safety import neutralise_cell, safe_url, slugify
+from hoctap_pages.safety import safe_url, slugify
+
+from scoring.publication import neutralise as neutralise_cell
 
 
 @pytest.mark.parametrize(

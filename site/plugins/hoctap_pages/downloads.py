@@ -21,11 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
+
+from scoring.publication import neutralise
 
 from .results import SiteData, YearResults
 from .rubrics import rubric_of
-from .safety import neutralise_cell, slugify
+from .safety import slugify
 
 FOLDER = "du-lieu"
 BASIS = {"self": "tự đánh giá", "verified": "đã thẩm định"}
@@ -95,7 +99,7 @@ def _cell(value: Any) -> Any:
         return value
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False)
-    return neutralise_cell(str(value))
+    return neutralise(str(value))
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -118,22 +122,23 @@ def _reproducible_zip(raw: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
+def _bold(ws: Any, text: str) -> Cell:
+    cell = WriteOnlyCell(ws, value=text)
+    cell.font = Font(bold=True)
+    return cell
+
+
 def write_xlsx(yr: YearResults, path: Path, when: datetime) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"Kết quả {yr.year}"
+    # Write-only: streams rows instead of holding a cell object per value (national scale).
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(f"Kết quả {yr.year}")
+    ws.freeze_panes = "C2"
     columns = result_columns(yr)
-    ws.append([name for name, _ in columns])
-    for c in ws[1]:
-        c.font = Font(bold=True)
+    ws.append([_bold(ws, name) for name, _ in columns])
     for r in yr.results:
         ws.append([_cell(read(r)) for _, read in columns])
-    ws.freeze_panes = "C2"
     rej = wb.create_sheet("Bị từ chối")
-    rej.append(["Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do"])
-    for c in rej[1]:
-        c.font = Font(bold=True)
+    rej.append([_bold(rej, h) for h in ("Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do")])
     for r in yr.rejected:
         rej.append([_cell(v) for v in (r.get("year"), r.get("unit_id"), r.get("where"),
                                        ", ".join(str(x) for x in r.get("codes") or []),

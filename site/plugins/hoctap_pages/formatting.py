@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
@@ -34,6 +35,12 @@ def so(value: Any) -> str:
     d = _decimal(value)
     if d is None:
         return DASH
+    return _so(d)
+
+
+@lru_cache(maxsize=8192)
+def _so(d: Decimal) -> str:
+    """Cached: a national build formats half a million points, mostly the same few hundred values."""
     return format_decimal(d, format="#,##0.##", locale=LOCALE)
 
 

@@ -11,6 +11,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -63,20 +64,31 @@ class YearResults:
     json_path: Path
     csv_path: Path
 
+    # Indexed once: every unit page asks every year about its unit, and a scan per question
+    # made the national-scale build quadratic in the number of units.
+    @cached_property
+    def _results_by_unit(self) -> dict[Any, dict[str, Any]]:
+        return {r.get("unit_id"): r for r in reversed(self.results)}
+
+    @cached_property
+    def _rejections_by_unit(self) -> dict[Any, list[dict[str, Any]]]:
+        out: dict[Any, list[dict[str, Any]]] = {}
+        for r in self.rejected:
+            out.setdefault(r.get("unit_id"), []).append(r)
+        return out
+
+    @cached_property
+    def _status_by_unit(self) -> dict[Any, dict[str, Any]]:
+        return {s.get("unit_id"): s for s in reversed(self.status)}
+
     def result_for(self, unit_id: str) -> dict[str, Any] | None:
-        for r in self.results:
-            if r.get("unit_id") == unit_id:
-                return r
-        return None
+        return self._results_by_unit.get(unit_id)
 
     def rejections_for(self, unit_id: str) -> list[dict[str, Any]]:
-        return [r for r in self.rejected if r.get("unit_id") == unit_id]
+        return list(self._rejections_by_unit.get(unit_id, ()))
 
     def status_for(self, unit_id: str) -> dict[str, Any] | None:
-        for s in self.status:
-            if s.get("unit_id") == unit_id:
-                return s
-        return None
+        return self._status_by_unit.get(unit_id)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Only http(s) links become links; anything else (``javascript:``, ``data:``,
 relative paths) is shown as plain, escaped text by the templates. A text cell
-that a spreadsheet would read as a formula is prefixed with an apostrophe.
+that a spreadsheet would read as a formula is prefixed with an apostrophe
+(`scoring.publication.neutralise`, the one rule for every export).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
@@ -30,13 +30,6 @@ def safe_url(value: Any) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return url
-
-
-def neutralise_cell(value: Any) -> Any:
-    """A text cell starting like a formula gets a leading apostrophe; other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def fold(text: str) -> str:

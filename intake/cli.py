@@ -39,6 +39,15 @@ def _year_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, metavar="YYYY", help="chỉ năm đánh giá này")
 
 
+def _strict_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true", help="trả mã lỗi 1 khi có phiếu bị từ chối")
+
+
+def _site_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output", type=Path, default=Path("output"), help="thư mục trang web (mặc định: output)")
+    p.add_argument("--publish", action="store_true", help="dựng bản công bố (site/publishconf.py)")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -50,25 +59,23 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="lấy dữ liệu → chấm điểm → dựng trang vào output/ (mặc định dùng dữ liệu mẫu)")
     _source_options(p)
-    p.add_argument("--output", type=Path, default=Path("output"), help="thư mục trang web (mặc định: output)")
-    p.add_argument("--publish", action="store_true", help="dựng bản công bố (site/publishconf.py)")
+    _site_options(p)
 
     p = sub.add_parser("score", help="chấm điểm một nguồn và in kết quả")
     _source_options(p)
     _year_option(p)
     p.add_argument("--json", metavar="FILE", help="ghi tài liệu kết quả JSON vào FILE («-»: in ra màn hình)")
-    p.add_argument("--strict", action="store_true", help="trả mã lỗi 1 khi có phiếu bị từ chối")
+    _strict_option(p)
 
     p = sub.add_parser("build", help="chấm điểm và dựng trang web")
     _source_options(p)
-    p.add_argument("--output", type=Path, default=Path("output"), help="thư mục trang web (mặc định: output)")
-    p.add_argument("--publish", action="store_true", help="dựng bản công bố (site/publishconf.py)")
+    _site_options(p)
 
     p = sub.add_parser("check", help="kiểm tra phiếu và báo cáo phiếu hợp lệ / bị từ chối")
     _source_options(p)
     _year_option(p)
     p.add_argument("--write-back", action="store_true", help="ghi trạng thái vào ô trạng thái của từng trang tính Google")
-    p.add_argument("--strict", action="store_true", help="trả mã lỗi 1 khi có phiếu bị từ chối")
+    _strict_option(p)
 
     p = sub.add_parser("template", help="tạo bảng tính cho đơn vị (tệp .xlsx hoặc bảng tính Google)")
     target = p.add_mutually_exclusive_group(required=True)
@@ -139,26 +146,29 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if args.strict and report.rejected else 0
 
 
-def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    intake = _intake(args, settings)
-    report = pipeline.score_intake(intake, settings)
+def _build(args: argparse.Namespace, settings: Settings, intake: pipeline.Intake, report: ScoreReport) -> None:
     pipeline.build(report, settings, args.output, sample=intake.sample, publish=args.publish,
                    snapshots=intake.collected.snapshots)
     c = report.counts()
     print(f"Đã dựng trang vào {args.output}/ từ {intake.label}: {c['scored']} phiếu hợp lệ, {c['rejected']} bị từ chối.")
     if intake.sample:
         print("Lưu ý: đây là dữ liệu mẫu; trang hiển thị dòng «Dữ liệu mẫu» ở mọi trang.")
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    intake = _intake(args, settings)
+    _build(args, settings, intake, pipeline.score_intake(intake, settings))
     return 0
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """The main job: the check report, then the site."""
     intake = _intake(args, settings)
     report = pipeline.score_intake(intake, settings)
-    print(text_report(report, intake.label))
+    print(text_report(report, intake.label) + "\n")
     _publish_report(report, intake.label)
-    pipeline.build(report, settings, args.output, sample=intake.sample, publish=args.publish,
-                   snapshots=intake.collected.snapshots)
-    print(f"\nĐã dựng trang vào {args.output}/. Xem thử: hoctap serve")
+    _build(args, settings, intake, report)
+    print("Xem thử: hoctap serve")
     return 0
 
 

@@ -31,10 +31,6 @@ class Intake:
     sheet_title: str | None = None  # provenance name of the Google spreadsheet's tabs, when one was read
 
 
-def google_origin(spreadsheet_id: str) -> str:
-    return f"google:{spreadsheet_id}"
-
-
 def collect(
     settings: Settings,
     source: Path | None = None,
@@ -53,7 +49,7 @@ def collect(
 
         store = snapshots or SnapshotArchive(settings.path("snapshot_dir"))
         if offline:
-            snap = store.latest(google_origin(spreadsheet))
+            snap = store.latest(sheets_pull.origin_of(spreadsheet))
             if snap is None:
                 raise IntakeError(
                     f"Chưa có bản lưu nào của bảng tính {spreadsheet}: hãy chạy «hoctap pull» trước."

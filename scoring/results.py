@@ -19,11 +19,12 @@ from scoring.canonical import Place
 from scoring.problems import Rejection
 
 BASIS_LABELS = {"self": "tự đánh giá", "verified": "đã thẩm định"}
+# Where a unit stands against the deadline, in the order the site lists them.
 STATUS_LABELS = {
     "dung-han": "Đúng hạn",
     "tre-han": "Trễ hạn",
-    "khong-ro-ngay": "Đã nộp, chưa ghi ngày",
-    "bi-tu-choi": "Chưa hợp lệ",
+    "khong-ro-ngay": "Không rõ ngày nộp",
+    "bi-tu-choi": "Bị từ chối",
     "chua-nop": "Chưa nộp",
 }
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from scoring.results import BASIS_LABELS, STATUS_LABELS
+
 from .charts import criteria_chart, history_chart
 from .results import SiteData, YearResults
 from .rubrics import Rubric, all_rubrics, rubric_of
@@ -20,14 +22,8 @@ from .safety import fold, safe_url, slugify
 
 CLASSES = ("Tốt", "Khá", "Trung bình", "Chưa đạt")
 CLASS_CSS = {"Tốt": "tot", "Khá": "kha", "Trung bình": "trung-binh", "Chưa đạt": "chua-dat"}
-BASIS_LABEL = {"self": "Tự đánh giá", "verified": "Đã thẩm định"}
-STATUS_LABEL = {
-    "dung-han": "Đúng hạn",
-    "tre-han": "Trễ hạn",
-    "khong-ro-ngay": "Không rõ ngày nộp",
-    "bi-tu-choi": "Bị từ chối",
-    "chua-nop": "Chưa nộp",
-}
+BASIS_LABEL = {k: v.capitalize() for k, v in BASIS_LABELS.items()}  # a table cell starts a sentence
+STATUS_LABEL = STATUS_LABELS
 STATUS_ORDER = tuple(STATUS_LABEL)
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 

@@ -10,10 +10,11 @@ submitted twice are rejected (both places named). Nothing is dropped:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -52,6 +53,9 @@ class Accepted:
     note: str | None
     decision: str | None
     evidence: dict[str, str]
+
+
+T = TypeVar("T")
 
 
 def _fmt(value: Decimal) -> str:
@@ -101,44 +105,27 @@ def _text(sub: Submission, key: str) -> str | None:
 _LABELS = {"so_thanh_vien": "tổng số thành viên", "so_cdht": "số Công dân học tập", "ban_khuyen_hoc": "Ban Khuyến học"}
 
 
+def _optional(cell: RawCell | None, parse: Callable[[Any], T], code: str, problems: list[Problem], **values: Any) -> T | None:
+    """A header field: blank is simply absent; anything unreadable is a problem with `code`."""
+    if cell is None:
+        return None
+    try:
+        return parse(cell.value)
+    except BlankError:
+        return None
+    except NotANumberError:
+        problems.append(Problem.make(code, cell.place, value=display(cell.value), **values))
+        return None
+
+
 def _header(sub: Submission, problems: list[Problem]) -> tuple[int | None, int | None, bool | None, date | None]:
-    counts: dict[str, int | None] = {}
-    for key in ("so_thanh_vien", "so_cdht"):
-        cell = sub.fields.get(key)
-        counts[key] = None
-        if cell is None:
-            continue
-        try:
-            counts[key] = to_whole(cell.value)
-        except BlankError:
-            pass
-        except NotANumberError:
-            problems.append(Problem.make("so-nguyen-khong-hop-le", cell.place, value=display(cell.value), label=_LABELS[key]))
-    members, cdht = counts["so_thanh_vien"], counts["so_cdht"]
+    f = sub.fields.get
+    members = _optional(f("so_thanh_vien"), to_whole, "so-nguyen-khong-hop-le", problems, label=_LABELS["so_thanh_vien"])
+    cdht = _optional(f("so_cdht"), to_whole, "so-nguyen-khong-hop-le", problems, label=_LABELS["so_cdht"])
     if members is not None and cdht is not None and cdht > members:
         problems.append(Problem.make("cdht-vuot-tong", sub.fields["so_cdht"].place, cdht=cdht, members=members))
-
-    ban: bool | None = None
-    cell = sub.fields.get("ban_khuyen_hoc")
-    if cell is not None:
-        try:
-            ban = to_bool(cell.value)
-        except BlankError:
-            pass
-        except NotANumberError:
-            problems.append(
-                Problem.make("lua-chon-khong-hop-le", cell.place, value=display(cell.value), label=_LABELS["ban_khuyen_hoc"])
-            )
-
-    submitted: date | None = None
-    cell = sub.fields.get("ngay_gui")
-    if cell is not None:
-        try:
-            submitted = to_date(cell.value)
-        except BlankError:
-            pass
-        except NotANumberError:
-            problems.append(Problem.make("ngay-khong-hop-le", cell.place, value=display(cell.value)))
+    ban = _optional(f("ban_khuyen_hoc"), to_bool, "lua-chon-khong-hop-le", problems, label=_LABELS["ban_khuyen_hoc"])
+    submitted = _optional(f("ngay_gui"), to_date, "ngay-khong-hop-le", problems)
     return members, cdht, ban, submitted
 
 

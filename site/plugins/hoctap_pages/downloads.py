@@ -26,15 +26,13 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
 from scoring.publication import neutralise
+from scoring.results import BASIS_LABELS
 
 from .results import SiteData, YearResults
 from .rubrics import rubric_of
 from .safety import slugify
 
 FOLDER = "du-lieu"
-BASIS = {"self": "tự đánh giá", "verified": "đã thẩm định"}
-
-
 def build_time(data: SiteData) -> datetime:
     """SOURCE_DATE_EPOCH when set, else the results' own date: never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -74,7 +72,7 @@ def result_columns(yr: YearResults) -> list[tuple[str, Callable[[dict[str, Any]]
         *((f"Tiêu chí {c}", criterion(c)) for c in criterion_ids),
         ("Tổng điểm", lambda r: r.get("total")),
         ("Xếp loại", lambda r: r.get("class")),
-        ("Cơ sở điểm", lambda r: BASIS.get(str(r.get("basis")))),
+        ("Cơ sở điểm", lambda r: BASIS_LABELS.get(str(r.get("basis")))),
         ("Hạng", lambda r: r.get("rank")),
         ("Hạng trong khối", lambda r: r.get("rank_in_group")),
         ("Điểm năm trước", lambda r: r.get("previous_total")),

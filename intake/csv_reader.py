@@ -18,9 +18,10 @@ from scoring.canonical import Place, RawCell, Submission
 
 KNOWN_FIELDS = frozenset(
     {"ten_don_vi", "so_thanh_vien", "so_cdht", "ban_khuyen_hoc", "link_ke_hoach", "ngay_gui", "ghi_chu",
-     "nguoi_bao_cao", "lien_he", "quyet_dinh"}
+     "quyet_dinh", "muc_de_nghi", "so_nguoi_hoc", "nguoi_hoc_cdht", "hd_ly_do"}
 )
 VERIFIED_PREFIX = "td_"
+COUNCIL_PREFIX = "hd_"
 EVIDENCE_PREFIX = "mc_"
 
 
@@ -73,14 +74,16 @@ def read_csv(content: bytes, name: str) -> list[Submission]:
         for column, value in values.items():
             cell = RawCell(value, origin.at(column=column))
             if INDICATOR_ID.match(column):
-                sub.self_points[column] = cell
+                sub.indicators[column] = cell
             elif column.startswith(VERIFIED_PREFIX) and INDICATOR_ID.match(column[len(VERIFIED_PREFIX):]):
-                sub.verified_points[column[len(VERIFIED_PREFIX):]] = cell
+                sub.verified[column[len(VERIFIED_PREFIX):]] = cell
+            elif column.startswith(COUNCIL_PREFIX) and INDICATOR_ID.match(column[len(COUNCIL_PREFIX):]):
+                sub.council[column[len(COUNCIL_PREFIX):]] = cell
             elif column.startswith(EVIDENCE_PREFIX) and INDICATOR_ID.match(column[len(EVIDENCE_PREFIX):]):
                 sub.evidence[column[len(EVIDENCE_PREFIX):]] = cell
             elif column in KNOWN_FIELDS:
                 sub.fields[column] = cell
-            # Other named columns (e-mails, phones, internal notes) are ignored: never read, never published.
+            # Other named columns (reporter, e-mails, phones, internal notes) are ignored: never read, never published.
         for i in range(len(header), len(row)):
             if row[i].strip():
                 sub.unknown_columns.append(RawCell(row[i], origin.at(column=str(i + 1))))

@@ -1,6 +1,6 @@
 """The one factory of gspread clients, and the translation of Sheets API failures.
 
-Everything that reaches Google goes through `make_client`: it builds
+Everything that reaches Google goes through `make_sheets_client`: it builds
 gspread's `Client(auth=None, session=...)` around a `requests.Session` whose
 transport adapter does two things gspread cannot be told to do:
 
@@ -42,7 +42,6 @@ from requests.adapters import HTTPAdapter
 from requests.models import PreparedRequest
 
 from intake.errors import IntakeError, SheetsError
-from intake.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -286,9 +285,8 @@ def make_session(
     return authed
 
 
-def make_sheets_client(settings: Settings, policy: RetryPolicy | None = None) -> SheetsClient:
-    """`make_client` with what the intake modules need besides gspread's client."""
-    del settings  # credentials come only from the environment, never from hoctap.toml
+def make_sheets_client(policy: RetryPolicy | None = None) -> SheetsClient:
+    """gspread's client, routed by `HOCTAP_SHEETS_ENDPOINT` and authorised from the environment (never hoctap.toml)."""
     policy = policy or RetryPolicy()
     endpoint = os.environ.get(ENV_ENDPOINT, "").strip() or None
     info = _credentials_info()
@@ -306,9 +304,9 @@ def make_sheets_client(settings: Settings, policy: RetryPolicy | None = None) ->
     return SheetsClient(gc, email, counter)
 
 
-def make_client(settings: Settings, policy: RetryPolicy | None = None) -> gspread.Client:
-    """gspread's client, routed by `HOCTAP_SHEETS_ENDPOINT` and authorised from the environment."""
-    return make_sheets_client(settings, policy).gc
+def make_client(policy: RetryPolicy | None = None) -> gspread.Client:
+    """gspread's client alone, for callers that need nothing else."""
+    return make_sheets_client(policy).gc
 
 
 def service_account_email(gc: gspread.Client) -> str | None:

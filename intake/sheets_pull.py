@@ -18,17 +18,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
 from intake.errors import IntakeError, SheetsError
-from intake.layout import INSTRUCTIONS_TAB, STATUS_CELL
-from intake.settings import Settings
+from intake.layout import INSTRUCTIONS_TAB
 from intake.sheets_client import BAD_SHAPE, RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
-from intake.snapshots import Snapshot, SnapshotArchive
-from intake.tab_reader import is_blank_grid, read_tab
+from intake.snapshots import Snapshot, SnapshotArchive, origin_of
+from intake.tab_reader import cell_value, grid_family, is_blank_grid, read_tab
 from scoring.canonical import Submission
 
 KIND = "sheets-json"
@@ -44,10 +42,6 @@ VALUE_PARAMS = {
 # Google's front end refuses very long URLs (414); 150 tabs with Vietnamese
 # names fit well under this, a national spreadsheet would take a second call.
 MAX_URL_CHARS = 14_000
-
-
-def origin_of(spreadsheet_id: str) -> str:
-    return f"google:{spreadsheet_id}"
 
 
 @dataclass(frozen=True)
@@ -217,19 +211,19 @@ def _submissions(doc: dict[str, Any]) -> list[Submission]:
 
 def pull(
     spreadsheet_id: str,
-    settings: Settings,
     archive: SnapshotArchive,
     *,
+    when: datetime,
     client: SheetsClient | None = None,
     policy: RetryPolicy | None = None,
 ) -> Snapshot:
     """Read every tab (2 API calls) and archive the answer; the archive is touched only on success."""
-    client = client or make_sheets_client(settings, policy)
+    client = client or make_sheets_client(policy)
     info = parse_metadata(read_metadata(client, spreadsheet_id), spreadsheet_id)
     values = read_values(client, info)
     content = snapshot_document(info, values)
     rows = len(_submissions(_document(content, origin_of(spreadsheet_id))))
-    return archive.archive(origin_of(spreadsheet_id), KIND, content, rows)
+    return archive.archive(origin_of(spreadsheet_id), KIND, content, rows, when)
 
 
 def submissions_from_snapshot(archive: SnapshotArchive, snapshot: Snapshot) -> list[Submission]:
@@ -237,20 +231,27 @@ def submissions_from_snapshot(archive: SnapshotArchive, snapshot: Snapshot) -> l
     return _submissions(_document(archive.read(snapshot), snapshot.file))
 
 
-def current_statuses(archive: SnapshotArchive, snapshot: Snapshot) -> dict[str, str]:
-    """Tab title → the status text the sheet showed when pulled, so write-back skips unchanged tabs.
+@dataclass(frozen=True)
+class TabStatus:
+    """A unit tab's status cell as pulled: where it is (it depends on the kind of tab) and what it said."""
 
-    Every tab is listed (an empty status as ""), so the write-back knows which
+    cell: str
+    text: str
+
+
+def current_statuses(archive: SnapshotArchive, snapshot: Snapshot) -> dict[str, TabStatus]:
+    """Tab title → its status cell and the text it showed when pulled, so write-back skips unchanged tabs.
+
+    Every unit tab is listed (an empty status as ""), so write-back knows which
     tabs exist; the instructions tab and blank tabs have no status to write.
     """
     doc = _document(archive.read(snapshot), snapshot.file)
-    out: dict[str, str] = {}
+    out: dict[str, TabStatus] = {}
     for tab in doc["tabs"]:
         grid = _pad(tab["values"])
         if tab["title"] == INSTRUCTIONS_TAB or is_blank_grid(grid):
             continue
-        letters, row = coordinate_from_string(STATUS_CELL)
-        col = column_index_from_string(letters)
-        value = grid[row - 1][col - 1] if row <= len(grid) and col <= len(grid[row - 1]) else None
-        out[tab["title"]] = "" if value is None else str(value)
+        cell = grid_family(grid).status_cell
+        value = cell_value(grid, cell)
+        out[tab["title"]] = TabStatus(cell, "" if value is None else str(value))
     return out

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +28,11 @@ class Snapshot:
     time: str  # ISO 8601, UTC
     rows: int  # submissions (unit-years) the source held
     new: bool = True  # False when the read matched the latest snapshot of that origin
+
+
+def origin_of(spreadsheet_id: str) -> str:
+    """The archive's name for a Google spreadsheet."""
+    return f"google:{spreadsheet_id}"
 
 
 class SnapshotArchive:
@@ -58,7 +62,7 @@ class SnapshotArchive:
         except OSError as exc:
             raise IntakeError(f"Không đọc được bản lưu {snapshot.file}: {exc}") from exc
 
-    def archive(self, origin: str, kind: str, content: bytes, rows: int) -> Snapshot:
+    def archive(self, origin: str, kind: str, content: bytes, rows: int, when: datetime) -> Snapshot:
         digest = hashlib.sha256(content).hexdigest()
         latest = self.latest(origin)
         if latest is not None and latest.sha256 == digest:
@@ -70,7 +74,7 @@ class SnapshotArchive:
             origin=origin,
             kind=kind,
             file=name,
-            time=_now().isoformat(timespec="seconds"),
+            time=when.astimezone(UTC).isoformat(timespec="seconds"),
             rows=rows,
         )
         try:
@@ -87,10 +91,3 @@ class SnapshotArchive:
             raise IntakeError(f"Không lưu được bản lưu dữ liệu vào {self.root}: {exc}") from exc
         return snap
 
-
-def _now() -> datetime:
-    """Pinned by SOURCE_DATE_EPOCH for reproducible builds and tests."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.now(tz=UTC)

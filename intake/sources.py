@@ -1,19 +1,22 @@
-"""Where submissions come from: a file, a folder of files, or a Google spreadsheet's snapshot.
+"""Where submissions come from: a file, or a folder of files. Reading never writes.
 
-Every source read is archived first (`intake.snapshots`), then parsed from
-those exact bytes, so what was scored is what was archived.
+Each file read is hashed (SHA-256) so every published figure can be traced to
+the exact bytes scored; nothing is archived here. Only a pull from Google
+Sheets adds to the snapshot archive (`intake.sheets_pull`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from intake.csv_reader import read_csv
 from intake.errors import IntakeError
-from intake.snapshots import Snapshot, SnapshotArchive
 from intake.xlsx_reader import read_workbook
 from scoring.canonical import Submission
+from scoring.results_folder import SourceRecord
 
 READERS = {".csv": read_csv, ".xlsx": read_workbook}
 
@@ -21,12 +24,12 @@ READERS = {".csv": read_csv, ".xlsx": read_workbook}
 @dataclass
 class Collected:
     submissions: list[Submission] = field(default_factory=list)
-    snapshots: list[Snapshot] = field(default_factory=list)
+    sources: list[SourceRecord] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in a folder that are not sources
 
     def extend(self, other: Collected) -> None:
         self.submissions.extend(other.submissions)
-        self.snapshots.extend(other.snapshots)
+        self.sources.extend(other.sources)
         self.skipped.extend(other.skipped)
 
 
@@ -38,7 +41,7 @@ def _files(path: Path) -> list[Path]:
     raise IntakeError(f"Không tìm thấy nguồn dữ liệu {path}.")
 
 
-def read_source(path: Path, archive: SnapshotArchive | None) -> Collected:
+def read_source(path: Path, when: datetime) -> Collected:
     """An agency workbook, a wide CSV, or a folder holding any number of them."""
     out = Collected()
     for file in _files(path):
@@ -46,15 +49,15 @@ def read_source(path: Path, archive: SnapshotArchive | None) -> Collected:
         if reader is None:
             if path.is_file():
                 raise IntakeError(f"{file.name}: chỉ đọc được tệp .xlsx hoặc .csv.")
-            out.skipped.append(file.name)
+            out.skipped.append(file.relative_to(path).as_posix())
             continue
         try:
             content = file.read_bytes()
         except OSError as exc:
-            raise IntakeError(f"Không đọc được {file}: {exc}") from exc
-        subs = reader(content, file.name)
-        if archive is not None:
-            origin = file.name if path.is_file() else file.relative_to(path).as_posix()
-            out.snapshots.append(archive.archive(origin, file.suffix.lower().lstrip("."), content, len(subs)))
+            raise IntakeError(f"Không đọc được {file}: {exc.strerror or exc}.") from None
+        origin = file.name if path.is_file() else file.relative_to(path).as_posix()
+        subs = reader(content, origin)
+        out.sources.append(SourceRecord(hashlib.sha256(content).hexdigest(), origin, file.suffix.lower().lstrip("."),
+                                        when.isoformat(timespec="seconds"), len(subs)))
         out.submissions.extend(subs)
     return out

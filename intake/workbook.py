@@ -1,4 +1,4 @@
-"""Write the agency workbook (.xlsx) from `intake.layout`: one tab per active unit plus instructions.
+"""Write the agency workbook (.xlsx) from the tab layouts: one tab per active unit plus instructions.
 
 Agencies that work offline fill this file in Excel or LibreOffice; it is the
 same sheet the Google spreadsheet shows. Sheet protection here is a guard
@@ -8,8 +8,7 @@ Google spreadsheet's protected ranges are the real access control.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,22 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from intake.errors import IntakeError
-from intake.layout import (
-    COLUMN_WIDTHS,
-    INPUT_ROLES,
-    INSTRUCTIONS_TAB,
-    ROLE_STYLES,
-    TABLE_HEADER_ROW,
-    VALUE_COL,
-    Check,
-    TabLayout,
-    build_layout,
-    deadline_text,
-    header_cell,
-    instructions,
-)
-from scoring.registry import Registry, Unit
-from scoring.rubric import Rubric, rubric_for_year
+from intake.layout import INPUT_ROLES, INSTRUCTIONS_TAB, ROLE_STYLES, VALUE_COL, Check, TabLayout
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -43,17 +27,20 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 def _style(ws: Worksheet, layout: TabLayout) -> None:
     """`intake.layout.ROLE_STYLES` in openpyxl's terms; input cells are the only unlocked ones."""
+    table_row = layout.family.table_header_row
     for spec in layout.cells:
         cell = ws.cell(spec.row, spec.col)
         style = ROLE_STYLES[spec.role]
-        left = spec.row < TABLE_HEADER_ROW and spec.col == VALUE_COL  # header values read as text
+        left = spec.row < table_row and spec.col == VALUE_COL  # header values read as text
         horizontal = "center" if style.center else "left" if left else None
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
         cell.font = Font(bold=style.bold, italic=style.italic, size=style.size, color=style.color)
         if style.fill:
             cell.fill = PatternFill("solid", start_color=style.fill)
-        if spec.row >= TABLE_HEADER_ROW:
+        if spec.row >= table_row:
             cell.border = BOX
+        if spec.number_format:
+            cell.number_format = spec.number_format
         if spec.role in INPUT_ROLES:
             cell.protection = Protection(locked=False)
 
@@ -88,8 +75,7 @@ def write_tab(ws: Worksheet, layout: TabLayout) -> None:
     _style(ws, layout)
     for check in layout.checks:
         ws.add_data_validation(_validation(check))
-    ws[header_cell("ngay_gui")].number_format = "DD/MM/YYYY"
-    for col, width in COLUMN_WIDTHS.items():
+    for col, width in layout.family.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     for row, lines in layout.row_lines.items():
         ws.row_dimensions[row].height = 15 * lines
@@ -98,16 +84,17 @@ def write_tab(ws: Worksheet, layout: TabLayout) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
+    header = layout.family.table_header_row
+    ws.print_title_rows = f"{header}:{header}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # agencies may widen columns
     ws.protection.formatRows = False
     ws.sheet_view.zoomScale = 100
 
 
-def write_instructions(ws: Worksheet, rubric: Rubric, deadline_words: str) -> None:
+def write_instructions(ws: Worksheet, lines: Sequence[str]) -> None:
     ws.title = INSTRUCTIONS_TAB
-    for row, line in enumerate(instructions(rubric, deadline_words), start=1):
+    for row, line in enumerate(lines, start=1):
         cell = ws.cell(row, 1, line)
         if row == 1:
             cell.font = Font(bold=True, size=14)
@@ -115,31 +102,24 @@ def write_instructions(ws: Worksheet, rubric: Rubric, deadline_words: str) -> No
     ws.protection.sheet = True
 
 
-def build_workbook(
-    units: Iterable[Unit], year: int, deadline: date, rubric: Rubric | None = None
-) -> tuple[Workbook, dict[str, TabLayout]]:
-    rubric = rubric or rubric_for_year(year)
-    deadline_words = deadline_text(deadline)
+def build_workbook(layouts: Sequence[TabLayout], instructions: Sequence[str]) -> Workbook:
     wb = Workbook()
-    write_instructions(wb.worksheets[0], rubric, deadline_words)
-    layouts: dict[str, TabLayout] = {}
-    for unit in units:
-        layout = build_layout(rubric, unit, year, deadline_words)
-        if layout.title in {ws.title for ws in wb.worksheets}:
+    write_instructions(wb.worksheets[0], instructions)
+    titles = {INSTRUCTIONS_TAB}
+    for layout in layouts:
+        if layout.title in titles:
             raise IntakeError(f"Hai đơn vị có cùng tên trang «{layout.title}»: sửa tên viết tắt trong danh mục.")
+        titles.add(layout.title)
         write_tab(wb.create_sheet(), layout)
-        layouts[unit.id] = layout
-    return wb, layouts
+    return wb
 
 
-def write_template(path: Path, year: int, registry: Registry, deadline: date) -> dict[str, TabLayout]:
+def write_workbook(path: Path, year: int, layouts: Sequence[TabLayout], instructions: Sequence[str]) -> None:
     """`hoctap template --xlsx FILE --year YYYY`: one tab per unit active that year."""
-    units = registry.active(year)
-    if not units:
+    if not layouts:
         raise IntakeError(f"Không có đơn vị nào thuộc diện đánh giá năm {year}.")
-    wb, layouts = build_workbook(units, year, deadline)
+    wb = build_workbook(layouts, instructions)
     try:
         wb.save(path)
     except OSError as exc:
-        raise IntakeError(f"Không ghi được {path}: {exc}") from exc
-    return layouts
+        raise IntakeError(f"Không ghi được {path}: {exc.strerror or exc}.") from None

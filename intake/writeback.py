@@ -9,12 +9,11 @@ when nothing changed no request is sent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from intake.layout import STATUS_CELL
-from intake.settings import Settings
 from intake.sheets_client import RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
-from intake.sheets_pull import quote_tab
+from intake.sheets_pull import TabStatus, quote_tab
 
 # A cell holds up to 50,000 characters; a status longer than this is a wall nobody reads.
 MAX_STATUS_CHARS = 2_000
@@ -24,6 +23,7 @@ MAX_STATUS_CHARS = 2_000
 class WriteBackReport:
     written: list[str] = field(default_factory=list)  # tab titles, in the order written
     skipped: int = 0  # tabs whose status was already the one we would write
+    not_unit_tabs: list[str] = field(default_factory=list)  # statuses for tabs the pull did not list as unit tabs
     api_calls: int = 0
 
     def summary(self) -> str:
@@ -39,37 +39,41 @@ def clip(text: str) -> str:
     return text if len(text) <= MAX_STATUS_CHARS else text[: MAX_STATUS_CHARS - 1] + "…"
 
 
-def status_range(tab: str) -> str:
-    return f"{quote_tab(tab)}!{STATUS_CELL}"
+def status_range(tab: str, cell: str) -> str:
+    return f"{quote_tab(tab)}!{cell}"
 
 
 def write_back(
     spreadsheet_id: str,
     statuses: dict[str, str],
-    settings: Settings,
     *,
-    current: dict[str, str] | None = None,
+    current: Mapping[str, TabStatus],
     client: SheetsClient | None = None,
     policy: RetryPolicy | None = None,
 ) -> WriteBackReport:
     """Write the changed status cells in one call.
 
-    `current` (from `sheets_pull.current_statuses`) is what each tab showed at
-    the pull; a tab listed there with the same text is skipped. Without it
-    every given status is written.
+    `current` (from `sheets_pull.current_statuses`) lists the unit tabs of the
+    pull, with their status cell and what it showed: only those tabs are
+    written (never an instructions tab or someone else's tab), and a tab
+    whose status is unchanged is skipped.
     """
     report = WriteBackReport()
     data: list[dict[str, object]] = []
     for tab, text in statuses.items():
         new = clip(text)
-        if current is not None and current.get(tab) == new:
+        here = current.get(tab)
+        if here is None:
+            report.not_unit_tabs.append(tab)
+            continue
+        if here.text == new:
             report.skipped += 1
             continue
-        data.append({"range": status_range(tab), "values": [[new]]})
+        data.append({"range": status_range(tab, here.cell), "values": [[new]]})
         report.written.append(tab)
     if not data:
         return report
-    client = client or make_sheets_client(settings, policy)
+    client = client or make_sheets_client(policy)
     before = client.counter.sent
     with sheets_call(spreadsheet_id, client.service_email):
         raw = client.http.values_batch_update(spreadsheet_id, body={"valueInputOption": "RAW", "data": data})

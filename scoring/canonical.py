@@ -53,20 +53,26 @@ class Submission:
     """One unit's self-assessment for one year, as read, before any judgement.
 
     `fields` holds the header block under the wide CSV's column names
-    (`so_thanh_vien`, `so_cdht`, `ngay_gui`, …); `self_points`,
-    `verified_points` and `evidence` are keyed by indicator id as written in
-    the source. `unknown_columns` lists indicator-like columns the reader
-    could not place, so validation can reject rather than silently drop them.
+    (`so_thanh_vien`, `so_cdht`, `ngay_gui`, `muc_de_nghi`, …). Per indicator
+    id, as written in the source: `indicators` holds the unit's own value
+    (points under TT 22, a count, đạt/không đạt or a digital level under
+    TT 24), `verified` the reviewer's points (`td_`, TT 22), `council` the
+    Hội đồng's judgement (`hd_`, TT 24) and `evidence` the evidence (`mc_`).
+    `unknown_columns` lists cells the reader could not place, and `problems`
+    what the reader itself found wrong (a repeated column or indicator row, a
+    tab naming another unit), so validation rejects rather than silently drops.
     """
 
     origin: Place
     unit: RawCell
     year: RawCell
     fields: dict[str, RawCell] = field(default_factory=dict)
-    self_points: dict[str, RawCell] = field(default_factory=dict)
-    verified_points: dict[str, RawCell] = field(default_factory=dict)
+    indicators: dict[str, RawCell] = field(default_factory=dict)
+    verified: dict[str, RawCell] = field(default_factory=dict)
+    council: dict[str, RawCell] = field(default_factory=dict)
     evidence: dict[str, RawCell] = field(default_factory=dict)
     unknown_columns: list[RawCell] = field(default_factory=list)
+    reader_problems: list[tuple[str, Place, dict[str, str]]] = field(default_factory=list)
 
     def field_value(self, key: str) -> CellValue:
         cell = self.fields.get(key)
@@ -74,7 +80,7 @@ class Submission:
 
 
 LONG_COLUMNS = (
-    "unit_id", "year", "indicator_id", "self_points", "verified_points", "evidence_url",
+    "unit_id", "year", "indicator_id", "self_value", "verified_points", "council", "evidence",
     "source_file", "source_tab", "source_cell",
 )
 
@@ -83,20 +89,22 @@ def long_table(submissions: list[Submission]) -> pd.DataFrame:
     """One row per submission and indicator, values still raw, with the cell each came from."""
     rows = []
     for sub in submissions:
-        ids = list(dict.fromkeys([*sub.self_points, *sub.verified_points]))
+        ids = list(dict.fromkeys([*sub.indicators, *sub.verified, *sub.council]))
         for ind in ids:
-            self_cell = sub.self_points.get(ind)
-            place = self_cell.place if self_cell else sub.verified_points[ind].place
-            verified = sub.verified_points.get(ind)
+            own = sub.indicators.get(ind)
+            place = (own or sub.verified.get(ind) or sub.council[ind]).place
+            verified = sub.verified.get(ind)
+            council = sub.council.get(ind)
             evidence = sub.evidence.get(ind)
             rows.append(
                 {
                     "unit_id": sub.unit.value,
                     "year": sub.year.value,
                     "indicator_id": ind,
-                    "self_points": self_cell.value if self_cell else None,
+                    "self_value": own.value if own else None,
                     "verified_points": verified.value if verified else None,
-                    "evidence_url": evidence.value if evidence else None,
+                    "council": council.value if council else None,
+                    "evidence": evidence.value if evidence else None,
                     "source_file": place.file,
                     "source_tab": place.tab,
                     "source_cell": place.cell or (f"dòng {place.line}, cột {place.column}" if place.line else None),

@@ -1,69 +1,70 @@
-"""Score accepted submissions: exact totals, Điều 6 classes, ranks, year-on-year change.
+"""Score every submission: validate, assess by the year's method, rank, compare years, join decisions.
 
-Points stay `Decimal` from the cell to the total, so a tab adding up to
-exactly 85 is Tốt however floats would have summed it. pandas does the
-grouping (criteria subtotals, competition ranks, previous-year joins).
+`score()` is the one entry point. It never drops a row: `read == scored +
+rejected` is checked before the report is returned.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-import pandas as pd
-
 from scoring.canonical import Submission
 from scoring.errors import ScoringError
-from scoring.methods import METHODS
+from scoring.levels import CdhtRule
+from scoring.problems import Rejection
+from scoring.ranking import rank_points
+from scoring.recognition import decision_for
 from scoring.registry import Registry
-from scoring.results import ScoreReport, UnitResult, UnitStatus
-from scoring.rubric import Rubric
-from scoring.validate import Accepted, validate
+from scoring.results import Deadline, Recognition, ResultRow, ScoreReport, StatusRow, SubmissionStatus
+from scoring.rubric import Rubric, Rubrics
+from scoring.validate import Accepted, ValidationOptions, validate
 
 
-def default_deadline(year: int) -> date:
-    """Long An's 2020 letter: reports reach the Sở GD&ĐT before 31/01 of the following year."""
-    return date(year + 1, 1, 31)
+def rubric_deadline(year: int, rubric: Rubric) -> Deadline:
+    return rubric.info.deadline.for_year(year)
 
 
 @dataclass(frozen=True)
 class ScoringOptions:
-    deadline: Callable[[int], date] = default_deadline
-    # year → (share, milestone year); None when no target applies
+    rubrics: Rubrics
+    today: date
+    # The deadline of a year under its rubric; settings may move it (a province may ask earlier).
+    deadline: Callable[[int, Rubric], Deadline] = rubric_deadline
+    # year → (share, milestone year) of the QĐ 677/QĐ-TTg target; None when no target applies.
     cdht_target: Callable[[int], tuple[Decimal, int] | None] = field(default=lambda year: None)
-    rubrics: Sequence[Rubric] | None = None
+    cdht_rule: CdhtRule = "ca-hai"
+    decisions: Sequence[Recognition] = ()
+
+    def deadline_for(self, year: int) -> Deadline | None:
+        rubric = self.rubrics.for_year(year)
+        return None if rubric is None else self.deadline(year, rubric)
 
 
-def _result(acc: Accepted, options: ScoringOptions) -> UnitResult:
-    points = acc.verified_points if acc.verified_points is not None else acc.self_points
-    assessment = METHODS[acc.rubric.method].assess(acc.rubric, points)
-    share = None
-    meets = None
+def _status(submitted: date | None, deadline: Deadline) -> SubmissionStatus:
+    if submitted is None:
+        return "khong-ro-ngay"
+    return "dung-han" if deadline.on_time(submitted) else "tre-han"
+
+
+def _row(acc: Accepted, options: ScoringOptions) -> ResultRow:
+    share = meets = None
     if acc.members and acc.cdht is not None:
         share = (Decimal(acc.cdht) / Decimal(acc.members)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
         target = options.cdht_target(acc.year)
         meets = None if target is None else share >= target[0]
-    deadline = options.deadline(acc.year)
-    if acc.submitted is None:
-        status = "khong-ro-ngay"
-    else:
-        status = "dung-han" if acc.submitted <= deadline else "tre-han"
-    return UnitResult(
+    return ResultRow(
         unit_id=acc.unit.id,
         year=acc.year,
         name=acc.unit.name,
         short_name=acc.unit.short_name,
         group=acc.unit.group,
         rubric=acc.rubric.id,
-        points=dict(points),
-        criteria=assessment.criteria,
-        total=assessment.total,
-        klass=assessment.klass,
-        basis="verified" if acc.verified_points is not None else "self",
-        self_total=sum(acc.self_points.values(), Decimal(0)),
-        origin=acc.submission.origin,
+        basis=acc.basis,
+        outcome=acc.outcome,
+        source=acc.submission.origin.describe(),
         members=acc.members,
         cdht=acc.cdht,
         cdht_share=share,
@@ -71,83 +72,47 @@ def _result(acc: Accepted, options: ScoringOptions) -> UnitResult:
         ban_khuyen_hoc=acc.ban_khuyen_hoc,
         plan_url=acc.plan_url,
         submitted=acc.submitted,
-        submission_status=status,
+        submission_status=_status(acc.submitted, options.deadline(acc.year, acc.rubric)),
         evidence=acc.evidence,
         note=acc.note,
-        decision=acc.decision,
+        council_note=acc.council_note,
+        recognition=decision_for(options.decisions, acc.unit.id, acc.year),
+        warnings=acc.warnings,
     )
 
 
-def _rank(results: list[UnitResult]) -> list[UnitResult]:
-    """Competition ranks (1, 2, 2, 4) per year and per year and group; change against the previous year scored."""
-    if not results:
-        return []
-    frame = pd.DataFrame(
-        {
-            "i": range(len(results)),
-            "unit_id": [r.unit_id for r in results],
-            "year": [r.year for r in results],
-            "group": [r.group for r in results],
-            # Decimals with at most a few places order exactly as their floats do.
-            "total": [float(r.total) for r in results],
-        }
-    )
-    frame["rank"] = frame.groupby("year")["total"].rank(method="min", ascending=False).astype(int)
-    frame["rank_in_group"] = frame.groupby(["year", "group"])["total"].rank(method="min", ascending=False).astype(int)
-    frame = frame.sort_values(["unit_id", "year"])
-    frame["previous_i"] = frame.groupby("unit_id")["i"].shift(1).fillna(-1).astype(int)
-    out = list(results)
-    columns = zip(
-        frame["i"].tolist(), frame["rank"].tolist(), frame["rank_in_group"].tolist(), frame["previous_i"].tolist(),
-        strict=True,
-    )
-    for i, rank, rank_in_group, previous_i in columns:
-        r = results[i]
-        prev = results[previous_i] if previous_i >= 0 else None
-        out[i] = replace(
-            r,
-            rank=rank,
-            rank_in_group=rank_in_group,
-            previous_year=prev.year if prev else None,
-            previous_total=prev.total if prev else None,
-            change=(r.total - prev.total) if prev else None,
-        )
-    out.sort(key=lambda r: (r.year, r.rank, r.unit_id))
-    return out
-
-
-def _statuses(results: list[UnitResult], report_rejected: list[tuple[str | None, int | None]],
-              registry: Registry, years: list[int]) -> list[UnitStatus]:
+def _statuses(results: list[ResultRow], rejected: list[Rejection], registry: Registry, years: list[int]) -> list[StatusRow]:
     by_key = {(r.unit_id, r.year): r for r in results}
-    rejected = {(u, y) for u, y in report_rejected}
+    refused = {(r.unit_id, r.year) for r in rejected if r.known_unit}
     out = []
     for year in years:
         for unit in registry.active(year):
             result = by_key.get((unit.id, year))
             if result is not None:
-                out.append(UnitStatus(unit.id, year, result.submission_status, result.submitted))
-            elif (unit.id, year) in rejected:
-                out.append(UnitStatus(unit.id, year, "bi-tu-choi", None))
+                out.append(StatusRow(unit.id, year, result.submission_status, result.submitted))
+            elif (unit.id, year) in refused:
+                out.append(StatusRow(unit.id, year, "bi-tu-choi", None))
             else:
-                out.append(UnitStatus(unit.id, year, "chua-nop", None))
+                out.append(StatusRow(unit.id, year, "chua-nop", None))
     return out
 
 
-def score(
-    submissions: Sequence[Submission], registry: Registry, options: ScoringOptions | None = None
-) -> ScoreReport:
-    """Validate, score, classify and rank every submission; `read == scored + rejected` always."""
-    options = options or ScoringOptions()
-    accepted, rejected = validate(submissions, registry, options.rubrics)
-    results = _rank([_result(a, options) for a in accepted])
+def score(submissions: Sequence[Submission], registry: Registry, options: ScoringOptions) -> ScoreReport:
+    """Validate, assess, rank and compare every submission; `read == scored + rejected` always."""
+    accepted, rejected = validate(
+        submissions, registry, ValidationOptions(options.rubrics, options.today, options.cdht_rule)
+    )
+    results = rank_points([_row(a, options) for a in accepted])
+    results.sort(key=lambda r: (r.year, r.points.rank if r.points else 0, r.unit_id))
     years = sorted({r.year for r in results} | {r.year for r in rejected if r.year is not None})
-    statuses = _statuses(results, [(r.unit_id, r.year) for r in rejected], registry, years)
+    deadlines = {y: d for y in years if (d := options.deadline_for(y)) is not None}
     report = ScoreReport(
         read=len(submissions),
         results=results,
         rejected=rejected,
-        statuses=statuses,
-        deadlines={y: options.deadline(y) for y in years},
+        statuses=_statuses(results, rejected, registry, years),
+        deadlines=deadlines,
+        origins={(a.unit.id, a.year): a.submission.origin for a in accepted},
     )
     if report.read != len(report.results) + len(report.rejected):
         raise ScoringError("Một phiếu đã bị bỏ sót khi chấm điểm: số đọc được không khớp (lỗi chương trình).")

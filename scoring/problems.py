@@ -21,7 +21,7 @@ MESSAGES: dict[str, str] = {
     "trung-lap": "đơn vị này đã nộp kết quả năm {year} ở nơi khác ({others}); không chấm hai lần",
     "thieu-chi-so": "thiếu chỉ số {indicator} của {rubric}",
     "chi-so-la": "chỉ số «{indicator}» không có trong {rubric}",
-    "o-trong": "chưa nhập điểm chỉ số {indicator} (ô trống không được tính là 0)",
+    "o-trong": "chưa nhập {what} {indicator} (ô trống không được tính là 0)",
     "khong-phai-so": "«{value}» không phải là số (chỉ số {indicator})",
     "ngoai-khoang": "{value} {relation} (chỉ số {indicator})",
     "qua-so-thap-phan": "{value} có quá {decimals} chữ số thập phân (chỉ số {indicator})",
@@ -30,6 +30,13 @@ MESSAGES: dict[str, str] = {
     "ngay-khong-hop-le": "«{value}» không phải là ngày hợp lệ (dạng ngày/tháng/năm)",
     "lua-chon-khong-hop-le": "«{value}» không hợp lệ ({label}: ghi Có hoặc Không)",
     "cot-thua": "có dữ liệu «{value}» ở cột không có tiêu đề",
+    "thieu-thong-tin": "chưa ghi {label}",
+    "muc-khong-hop-le": "«{value}» không phải mức độ đề nghị hợp lệ (ghi 1 hoặc 2)",
+    "khong-phai-dat": "«{value}» không hợp lệ (chỉ tiêu {indicator}: ghi «đạt» hoặc «không đạt»)",
+    "muc-cds-khong-hop-le": "«{value}» không phải mức chuyển đổi số hợp lệ (chỉ tiêu {indicator}: ghi «cơ bản», «tốt» hoặc «chưa đạt»)",
+    "vuot-so-thanh-vien": "{count} lớn hơn tổng số thành viên {members} (chỉ tiêu {indicator})",
+    "vuot-so-nguoi-hoc": "{count} lớn hơn tổng số người học {learners} (chỉ tiêu {indicator})",
+    "chua-phan-loai": "danh mục chưa ghi cấp (cap) và loại (loai) của đơn vị, cần cho {rubric}",
 }
 
 
@@ -63,6 +70,7 @@ class Rejection:
     year: int | None
     origin: Place
     problems: tuple[Problem, ...]
+    known_unit: bool = True  # False: the id is not in the registry (listed on status pages, never given a page)
 
     @property
     def codes(self) -> list[str]:

@@ -1,160 +1,118 @@
-"""The results folder: what scoring hands to the site, one JSON and one CSV per year.
+"""The public table of a year's results: one column list for the CSV, the Excel download and the papers.
 
-These files are both the site's only input and the open-data downloads, so
-they hold public fields only (no reporter, no phone, no e-mail), and every
-text cell of the CSV is neutralised against spreadsheet formula injection.
+Only public fields: the results hold no reporter, phone or e-mail. Every
+text cell is neutralised against spreadsheet formula injection
+(`scoring.text.neutralise`). A TT 22 year's table reads back as a wide CSV
+(ma_don_vi, nam, 1.1 …); a TT 24 year's table has the level and a column per
+chỉ tiêu.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from scoring.registry import Registry
-from scoring.results import ScoreReport, UnitResult, number, rejection_entry
+from scoring.results import BASIS_LABELS, CHECK_LABELS, STATUS_LABELS, ResultRow
+from scoring.results_json import number
+from scoring.text import neutralise
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+Value = str | int | float | date | bool | None
 
 
 @dataclass(frozen=True)
-class PublicationInfo:
-    province: str
-    sample: bool
-    generated: str  # ISO 8601
-    cdht_targets: dict[int, tuple[Decimal, int] | None]
-    # The raw inputs behind these results (hash, origin, time, rows): every figure traces back to one.
-    snapshots: tuple[dict[str, Any], ...] = ()
+class Column:
+    name: str  # the CSV header (a stable code)
+    label: str  # the Excel header (Vietnamese)
+    code: Callable[[ResultRow], Value]  # the CSV value
+    label_value: Callable[[ResultRow], Value] | None = None  # the Excel value when it differs (a label, not a code)
+    width: int = 12  # Excel column width, in characters
 
 
-def _result_entry(r: UnitResult, info: PublicationInfo) -> dict[str, Any]:
-    return {
-        **r.public(),
-        "short_name": r.short_name,
-        "group": r.group,
-        "criteria": {k: number(v) for k, v in r.criteria.items()},
-        "rank_in_group": r.rank_in_group,
-        "previous_year": r.previous_year,
-        "previous_total": number(r.previous_total),
-        "change": number(r.change),
-        "members": r.members,
-        "cdht": r.cdht,
-        "cdht_share": number(r.cdht_share),
-        "cdht_meets_target": r.cdht_meets_target,
-        "ban_khuyen_hoc": r.ban_khuyen_hoc,
-        "plan_url": r.plan_url,
-        "submitted": r.submitted.isoformat() if r.submitted else None,
-        "submission_status": r.submission_status,
-        "evidence": r.evidence,
-        "note": r.note,
-        "decision": r.decision,
-        "source": r.origin.describe(),
-    }
+def _n(value: Decimal | None) -> int | float | None:
+    return number(value)
 
 
-def year_document(report: ScoreReport, year: int, registry: Registry, info: PublicationInfo) -> dict[str, Any]:
-    one = report.for_year(year)
-    target = info.cdht_targets.get(year)
-    units = {u.id: u for u in registry.units}
-    return {
-        "year": year,
-        "rubric": one.results[0].rubric if one.results else None,
-        "deadline": report.deadlines[year].isoformat() if year in report.deadlines else None,
-        "cdht_target": {"share": number(target[0]), "by_year": target[1]} if target else None,
-        "counts": one.counts(),
-        "results": [_result_entry(r, info) for r in one.results],
-        "rejected": [rejection_entry(r) for r in one.rejected],
-        "status": [
-            {
-                "unit_id": s.unit_id,
-                "name": units[s.unit_id].name,
-                "short_name": units[s.unit_id].short_name,
-                "group": units[s.unit_id].group,
-                "status": s.status,
-                "submitted": s.submitted.isoformat() if s.submitted else None,
-            }
-            for s in one.statuses
-        ],
-    }
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("có" if value else "không")
 
 
-def results_frame(report: ScoreReport, indicator_ids: list[str]) -> pd.DataFrame:
-    """The public table of one year's results, readable back as a wide CSV (ma_don_vi, nam, 1.1 …)."""
-    rows = []
-    for r in report.results:
-        row: dict[str, Any] = {
-            "nam": r.year,
-            "hang": r.rank,
-            "ma_don_vi": r.unit_id,
-            "ten_don_vi": r.name,
-            "khoi": r.group,
-        }
-        row.update({i: number(r.points.get(i)) for i in indicator_ids})
-        row.update({f"tieu_chi_{k}": number(v) for k, v in r.criteria.items()})
-        row.update(
-            {
-                "tong_diem": number(r.total),
-                "xep_loai": r.klass,
-                "co_so": "da-tham-dinh" if r.basis == "verified" else "tu-danh-gia",
-                "diem_nam_truoc": number(r.previous_total),
-                "thay_doi": number(r.change),
-                "so_thanh_vien": r.members,
-                "so_cdht": r.cdht,
-                "ty_le_cdht": number(r.cdht_share),
-                "ban_khuyen_hoc": {True: "có", False: "không", None: None}[r.ban_khuyen_hoc],
-                "link_ke_hoach": r.plan_url,
-                "ngay_gui": r.submitted.isoformat() if r.submitted else None,
-                "tinh_trang_nop": r.submission_status,
-            }
-        )
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    return frame.map(neutralise) if not frame.empty else frame
+def _common_head() -> list[Column]:
+    return [
+        Column("nam", "Năm", lambda r: r.year, width=7),
+        Column("ma_don_vi", "Mã đơn vị", lambda r: r.unit_id, width=18),
+        Column("ten_don_vi", "Tên đơn vị", lambda r: r.name, width=44),
+        Column("khoi", "Khối", lambda r: r.group, width=22),
+    ]
 
 
-def write_results_dir(report: ScoreReport, registry: Registry, target: Path, info: PublicationInfo) -> list[Path]:
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    years = report.years
-    for year in years:
-        doc = year_document(report, year, registry, info)
-        path = target / f"ket-qua-{year}.json"
-        # No indent: it would switch json to its pure-Python encoder, 5× slower at national scale.
-        path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        written.append(path)
-        one = report.for_year(year)
-        indicator_ids = list(one.results[0].points) if one.results else []
-        csv_path = target / f"ket-qua-{year}.csv"
-        results_frame(one, indicator_ids).to_csv(csv_path, index=False, encoding="utf-8")
-        written.append(csv_path)
-    index = {
-        "province": info.province,
-        "sample": info.sample,
-        "generated": info.generated,
-        "years": years,
-        "latest_year": years[-1] if years else None,
-        "units": [
-            {
-                "id": u.id, "name": u.name, "short_name": u.short_name, "group": u.group, "level": u.level,
-                "first_year": u.first_year, "last_year": u.last_year,
-            }
-            for u in registry.units
-        ],
-        "groups": list(registry.groups),
-        "counts": report.counts(),
-        "snapshots": list(info.snapshots),
-    }
-    (target / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
-    written.append(target / "index.json")
-    return written
+def _common_tail() -> list[Column]:
+    return [
+        Column("co_so", "Cơ sở kết quả", lambda r: "da-tham-dinh" if r.basis == "verified" else "tu-danh-gia",
+               lambda r: BASIS_LABELS[r.basis].capitalize(), width=14),
+        Column("so_thanh_vien", "Số thành viên", lambda r: r.members),
+        Column("so_cdht", "Số Công dân học tập", lambda r: r.cdht),
+        Column("ty_le_cdht", "Tỷ lệ Công dân học tập", lambda r: _n(r.cdht_share)),
+        Column("dat_muc_tieu_cdht", "Đạt mục tiêu QĐ 677/QĐ-TTg", lambda r: _yes_no(r.cdht_meets_target)),
+        Column("ban_khuyen_hoc", "Ban Khuyến học", lambda r: _yes_no(r.ban_khuyen_hoc)),
+        Column("link_ke_hoach", "Kế hoạch của đơn vị", lambda r: r.plan_url, width=30),
+        Column("ngay_gui", "Ngày nộp", lambda r: r.submitted, width=11),
+        Column("tinh_trang_nop", "Tình trạng nộp", lambda r: r.submission_status,
+               lambda r: STATUS_LABELS[r.submission_status], width=14),
+    ]
+
+
+def points_columns(indicator_ids: Sequence[str], criterion_ids: Sequence[str]) -> list[Column]:
+    def point(i: str) -> Callable[[ResultRow], Value]:
+        return lambda r: _n(r.points.points.get(i)) if r.points else None
+
+    def criterion(c: str) -> Callable[[ResultRow], Value]:
+        return lambda r: _n(r.points.criteria.get(c)) if r.points else None
+
+    return [
+        Column("hang", "Hạng", lambda r: r.points.rank if r.points else None, width=7),
+        *_common_head(),
+        *(Column(i, f"Chỉ số {i}", point(i), width=8) for i in indicator_ids),
+        *(Column(f"tieu_chi_{c}", f"Tiêu chí {c}", criterion(c), width=9) for c in criterion_ids),
+        Column("tong_diem", "Tổng điểm", lambda r: _n(r.points.total) if r.points else None, width=10),
+        Column("xep_loai", "Xếp loại", lambda r: r.points.klass if r.points else None, width=11),
+        Column("diem_nam_truoc", "Điểm năm trước", lambda r: _n(r.points.previous_total) if r.points else None),
+        Column("thay_doi", "Thay đổi", lambda r: _n(r.points.change) if r.points else None, width=9),
+        *_common_tail(),
+    ]
+
+
+def levels_columns(indicator_ids: Sequence[str]) -> list[Column]:
+    def check(i: str) -> Callable[[ResultRow], Value]:
+        return lambda r: (r.levels.checks[i].result if r.levels and i in r.levels.checks else None)
+
+    def check_label(i: str) -> Callable[[ResultRow], Value]:
+        return lambda r: (CHECK_LABELS[r.levels.checks[i].result] if r.levels and i in r.levels.checks else None)
+
+    return [
+        *_common_head(),
+        Column("cap", "Cấp", lambda r: r.levels.set if r.levels else None, width=10),
+        Column("muc_de_nghi", "Mức độ đề nghị", lambda r: r.levels.level_requested if r.levels else None),
+        Column("muc_dat", "Mức độ đạt", lambda r: r.levels.level_met if r.levels else None),
+        *(Column(f"chi_tieu_{i}", f"Chỉ tiêu {i}", check(i), check_label(i), width=10) for i in indicator_ids),
+        Column("so_quyet_dinh", "Quyết định công nhận", lambda r: r.recognition.number if r.recognition else None,
+               width=20),
+        Column("ngay_quyet_dinh", "Ngày quyết định", lambda r: r.recognition.signed if r.recognition else None,
+               width=12),
+        Column("bao_luu_den_nam", "Bảo lưu đến hết năm",
+               lambda r: r.recognition.valid_until_year if r.recognition else None),
+        *_common_tail(),
+    ]
+
+
+def frame(rows: Sequence[ResultRow], columns: Sequence[Column], *, labels: bool = False) -> pd.DataFrame:
+    """The table as a DataFrame: codes (CSV) or labels (Excel), text cells neutralised."""
+    data: dict[str, list[Any]] = {}
+    for col in columns:
+        read = col.label_value if labels and col.label_value is not None else col.code
+        data[col.label if labels else col.name] = [neutralise(read(r)) for r in rows]
+    return pd.DataFrame(data, columns=[c.label if labels else c.name for c in columns])

@@ -8,12 +8,12 @@ them meet here. A blank is never zero: it is reported as blank.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+from scoring.text import clean_text
+
 _PLAIN = re.compile(r"^\d{1,3}(?:\.\d{1,6})?$")
 _DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.\s]\d{3})+$")
@@ -26,12 +26,6 @@ class BlankError(Exception):
 
 class NotANumberError(Exception):
     """The cell holds something that is not a number."""
-
-
-def clean_text(value: Any) -> str:
-    """NFC, with surrounding and doubled spaces (including no-break spaces) removed."""
-    text = unicodedata.normalize("NFC", str(value))
-    return _SPACES.sub(" ", text).strip()
 
 
 def is_blank(value: Any) -> bool:
@@ -128,13 +122,6 @@ def to_bool(value: Any) -> bool:
     if text in _NO:
         return False
     raise NotANumberError
-
-
-def is_web_link(value: Any) -> bool:
-    """Only http(s) links are ever rendered as links; anything else is shown as text."""
-    if is_blank(value):
-        return False
-    return re.match(r"^https?://[^\s<>\"']+$", clean_text(value), re.IGNORECASE) is not None
 
 
 def display(value: Any) -> str:

@@ -1,18 +1,13 @@
 """Pelican settings for hoctap's public site (development build: relative URLs).
 
-Paths come from this file's own location, so the build works from any folder.
-The results folder is given by `HOCTAP_RESULTS_DIR` (see `intake.site_build`);
-the environment variable of the same name is the fallback for a bare
-`pelican -s site/pelicanconf.py`.
+Relative paths are resolved by Pelican against this file's folder, so
+`pelican -s site/pelicanconf.py` (and `pelican --listen --autoreload -s …`)
+works from any folder of the project. The site is rendered from the scored
+results that `hoctap run` (or `hoctap build`) leaves in `.hoctap/ket-qua/`;
+`hoctap build` runs this same configuration through Pelican's own command.
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
-
-SITE_DIR = Path(__file__).resolve().parent
-ROOT = SITE_DIR.parent
 
 SITENAME = "Đơn vị học tập"
 SITESUBTITLE = "Kết quả tự đánh giá, xếp loại Đơn vị học tập theo Thông tư 22/2020/TT-BGDĐT"
@@ -20,12 +15,14 @@ AUTHOR = "Sở Giáo dục và Đào tạo"
 SITEURL = ""
 RELATIVE_URLS = True
 
-PATH = str(ROOT / "content")
-OUTPUT_PATH = str(ROOT / "output")
-THEME = str(SITE_DIR / "theme")
-PLUGIN_PATHS = [str(SITE_DIR / "plugins")]
+PATH = "../content"
+OUTPUT_PATH = "../output"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["hoctap_pages"]
-HOCTAP_RESULTS_DIR = os.environ.get("HOCTAP_RESULTS_DIR", "")
+# Where `hoctap run` leaves the scored results; a relative path is taken from the project folder
+# (the folder holding PATH, content/).
+HOCTAP_RESULTS_DIR = ".hoctap/ket-qua"
 HOCTAP_SEARCH = True
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -68,7 +65,7 @@ DISPLAY_PAGES_ON_MENU = False
 # One Atom feed: the announcements.
 FEED_ATOM = "thong-bao/atom.xml"
 FEED_ATOM_URL = "thong-bao/atom.xml"
-FEED_DOMAIN = os.environ.get("HOCTAP_SITE_URL", "http://localhost:8000").rstrip("/")
+FEED_DOMAIN = "http://localhost:8000"
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
 CATEGORY_FEED_ATOM = None

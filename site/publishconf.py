@@ -1,22 +1,20 @@
-"""Pelican settings for publishing: absolute URLs, feed on the public domain, a clean output folder.
+"""Pelican settings for publishing: absolute URLs, the feed on the public domain, a clean output folder.
 
-Everything else comes from `pelicanconf.py` next to this file (read by path,
-so a `pelicanconf` module cached from another checkout is never picked up).
+Pelican's own convention: this file imports everything from `pelicanconf.py`
+beside it and changes only what publishing needs. The public address comes
+from `HOCTAP_SITE_URL` (the scheduled workflow sets it) or `site_url` in
+hoctap.toml (passed by `hoctap build --publish`).
 """
 
 from __future__ import annotations
 
 import os
-import runpy
-from pathlib import Path
+import sys
 
-globals().update(
-    {k: v for k, v in runpy.run_path(str(Path(__file__).resolve().parent / "pelicanconf.py")).items() if k.isupper()}
-)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pelicanconf import *  # noqa: E402, F403 - Pelican's publishconf convention
 
 SITEURL = os.environ.get("HOCTAP_SITE_URL", "").rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
-FEED_ATOM = "thong-bao/atom.xml"
-FEED_ATOM_URL = "thong-bao/atom.xml"
 DELETE_OUTPUT_DIRECTORY = True

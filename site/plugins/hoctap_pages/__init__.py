@@ -1,6 +1,6 @@
 """hoctap's Pelican plugin: pages rendered straight from the scorer's results folder.
 
-Loaded with `PLUGIN_PATHS = [<site/plugins>]` and `PLUGINS = ["hoctap_pages"]`.
+Loaded with `PLUGIN_PATHS = ["plugins"]` and `PLUGINS = ["hoctap_pages"]`.
 `register()` connects module-level receivers: the generator, the Jinja filters,
 and, once everything is written, the sitemap and the Pagefind index.
 """
@@ -12,9 +12,10 @@ from typing import Any
 
 from pelican import signals
 
+from scoring.text import safe_url
+
 from .formatting import FILTERS
 from .generator import HoctapGenerator
-from .safety import safe_url
 from .search import build_index
 from .sitemap import write_sitemap
 

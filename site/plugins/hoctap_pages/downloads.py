@@ -1,9 +1,9 @@
-"""The downloads folder `du-lieu/`: per year CSV and JSON (copied), XLSX (written here), datapackage.json.
+"""The downloads folder `du-lieu/`: per year CSV and JSON (as the scorer wrote them), XLSX, datapackage.json.
 
-Only public columns: the results folder holds no reporter name, phone or
-e-mail, and the XLSX is written from an explicit list of columns. Every text
-cell that a spreadsheet would take for a formula is prefixed with `'`.
-The XLSX is byte-for-byte reproducible: fixed workbook dates and zip times.
+Only public columns (`scoring.publication`, the same list for the CSV and the
+Excel file). Every text cell that a spreadsheet would take for a formula is
+prefixed with `'`. The XLSX is byte-for-byte reproducible: fixed workbook
+dates and zip times.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import zipfile
@@ -25,69 +24,31 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
-from scoring.publication import neutralise
-from scoring.results import BASIS_LABELS
+from scoring.levels_rubric import LevelsRubric
+from scoring.points import PointsRubric
+from scoring.publication import Column, levels_columns, points_columns
+from scoring.results_folder import PublishedYear
+from scoring.text import neutralise, slugify, strip_controls
 
-from .results import SiteData, YearResults
-from .rubrics import rubric_of
-from .safety import slugify
+from .site_data import SiteData
 
 FOLDER = "du-lieu"
+
+
 def build_time(data: SiteData) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the results' own date: never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    if data.generated is not None:
-        return data.generated if data.generated.tzinfo else data.generated.replace(tzinfo=UTC)
-    return datetime(2020, 1, 1, tzinfo=UTC)
+    """The results' own date (pinned by SOURCE_DATE_EPOCH when they were written): never the clock."""
+    generated = data.results.generated
+    return generated if generated.tzinfo else generated.replace(tzinfo=UTC)
 
 
-def _yes_no(value: Any) -> str | None:
-    if value is None:
-        return None
-    return "có" if value else "không"
-
-
-def result_columns(yr: YearResults) -> list[tuple[str, Callable[[dict[str, Any]], Any]]]:
-    """The public columns of the XLSX, in order: header and how to read it from a result."""
-    rubric = rubric_of(yr.rubric_id, yr.year)
-    indicator_ids = list(rubric.indicator_ids) if rubric else sorted(
-        {k for r in yr.results for k in (r.get("points") or {})})
-    criterion_ids = [c.id for c in rubric.criteria] if rubric else sorted(
-        {k for r in yr.results for k in (r.get("criteria") or {})})
-
-    def points(i: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda r: (r.get("points") or {}).get(i)
-
-    def criterion(c: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda r: (r.get("criteria") or {}).get(c)
-
-    return [
-        ("Năm", lambda r: r.get("year")),
-        ("Mã đơn vị", lambda r: r.get("unit_id")),
-        ("Tên đơn vị", lambda r: r.get("name")),
-        ("Khối", lambda r: r.get("group")),
-        *((f"Chỉ số {i}", points(i)) for i in indicator_ids),
-        *((f"Tiêu chí {c}", criterion(c)) for c in criterion_ids),
-        ("Tổng điểm", lambda r: r.get("total")),
-        ("Xếp loại", lambda r: r.get("class")),
-        ("Cơ sở điểm", lambda r: BASIS_LABELS.get(str(r.get("basis")))),
-        ("Hạng", lambda r: r.get("rank")),
-        ("Hạng trong khối", lambda r: r.get("rank_in_group")),
-        ("Điểm năm trước", lambda r: r.get("previous_total")),
-        ("Thay đổi", lambda r: r.get("change")),
-        ("Số thành viên", lambda r: r.get("members")),
-        ("Số Công dân học tập", lambda r: r.get("cdht")),
-        ("Tỷ lệ Công dân học tập", lambda r: r.get("cdht_share")),
-        ("Đạt mục tiêu", lambda r: _yes_no(r.get("cdht_meets_target"))),
-        ("Ban Khuyến học", lambda r: _yes_no(r.get("ban_khuyen_hoc"))),
-        ("Kế hoạch của đơn vị", lambda r: r.get("plan_url")),
-        ("Ngày nộp", lambda r: r.get("submitted")),
-        ("Tình trạng nộp", lambda r: r.get("submission_status")),
-        ("Ghi chú của đơn vị", lambda r: r.get("note")),
-        ("Kết luận thẩm định", lambda r: r.get("decision")),
-    ]
+def year_columns(data: SiteData, year: int) -> list[Column]:
+    rubric = data.rubric(year)
+    if isinstance(rubric, PointsRubric):
+        return points_columns(rubric.indicator_ids, [c.id for c in rubric.criteria])
+    if isinstance(rubric, LevelsRubric):
+        ids = sorted({i for s in rubric.sets.values() for i in s.indicator_ids}, key=lambda i: tuple(map(int, i.split("."))))
+        return levels_columns(ids)
+    return points_columns([], [])
 
 
 def _cell(value: Any) -> Any:
@@ -95,9 +56,7 @@ def _cell(value: Any) -> Any:
         return "có" if value else "không"
     if isinstance(value, int | float) or value is None:
         return value
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    return neutralise(str(value))
+    return neutralise(strip_controls(str(value)))
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -126,21 +85,19 @@ def _bold(ws: Any, text: str) -> Cell:
     return cell
 
 
-def write_xlsx(yr: YearResults, path: Path, when: datetime) -> None:
+def write_xlsx(yr: PublishedYear, columns: list[Column], path: Path, when: datetime) -> None:
     # Write-only: streams rows instead of holding a cell object per value (national scale).
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"Kết quả {yr.year}")
-    ws.freeze_panes = "C2"
-    columns = result_columns(yr)
-    ws.append([_bold(ws, name) for name, _ in columns])
+    ws.freeze_panes = "A2"
+    ws.append([_bold(ws, c.label) for c in columns])
     for r in yr.results:
-        ws.append([_cell(read(r)) for _, read in columns])
+        ws.append([_cell((c.label_value or c.code)(r)) for c in columns])
     rej = wb.create_sheet("Bị từ chối")
     rej.append([_bold(rej, h) for h in ("Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do")])
-    for r in yr.rejected:
-        rej.append([_cell(v) for v in (r.get("year"), r.get("unit_id"), r.get("where"),
-                                       ", ".join(str(x) for x in r.get("codes") or []),
-                                       " ".join(str(x) for x in r.get("reasons") or []))])
+    for rejection in yr.rejected:
+        rej.append([_cell(v) for v in (rejection.year, rejection.unit_id, rejection.where, ", ".join(rejection.codes),
+                                       " ".join(rejection.reasons))])
     naive = when.astimezone(UTC).replace(tzinfo=None)
     wb.properties.created = naive
     wb.properties.modified = naive
@@ -179,10 +136,8 @@ def csv_schema(path: Path) -> dict[str, Any]:
     if not rows:
         return {"fields": []}
     header, body = rows[0], rows[1:]
-    fields = []
-    for i, name in enumerate(header):
-        fields.append({"name": name, "type": _infer_type([r[i] if i < len(r) else "" for r in body])})
-    return {"fields": fields}
+    return {"fields": [{"name": name, "type": _infer_type([r[i] if i < len(r) else "" for r in body])}
+                       for i, name in enumerate(header)]}
 
 
 def write_downloads(data: SiteData, output_path: Path) -> list[dict[str, Any]]:
@@ -193,7 +148,7 @@ def write_downloads(data: SiteData, output_path: Path) -> list[dict[str, Any]]:
     resources: list[dict[str, Any]] = []
     listing: list[dict[str, Any]] = []
     for year in sorted(data.years, reverse=True):
-        yr = data.by_year[year]
+        yr = data.year(year)
         files = []
         if yr.csv_path.is_file():
             target = folder / yr.csv_path.name
@@ -214,7 +169,7 @@ def write_downloads(data: SiteData, output_path: Path) -> list[dict[str, Any]]:
         })
         files.append({"label": "JSON", "url": f"{FOLDER}/{target.name}", "bytes": target.stat().st_size})
         xlsx = folder / f"ket-qua-{year}.xlsx"
-        write_xlsx(yr, xlsx, when)
+        write_xlsx(yr, year_columns(data, year), xlsx, when)
         resources.append({
             "name": f"ket-qua-{year}-xlsx", "path": xlsx.name, "profile": "data-resource",
             "title": f"Kết quả đánh giá Đơn vị học tập năm {year} (Excel)", "format": "xlsx",
@@ -222,19 +177,21 @@ def write_downloads(data: SiteData, output_path: Path) -> list[dict[str, Any]]:
             "bytes": xlsx.stat().st_size,
         })
         files.append({"label": "Excel (XLSX)", "url": f"{FOLDER}/{xlsx.name}", "bytes": xlsx.stat().st_size})
-        listing.append({"year": year, "files": files, "scored": len(yr.results), "rejected": len(yr.rejected)})
+        listing.append({"year": year, "files": files, "scored": len(yr.results), "rejected": len(yr.rejected),
+                        "method": yr.method})
+    province = data.results.province
     package = {
         "profile": "data-package",
-        "name": "hoctap-" + slugify(data.province or "ket-qua"),
-        "title": f"Đánh giá, xếp loại Đơn vị học tập — {data.province}".strip(" —"),
-        "description": ("Kết quả tự đánh giá và thẩm định của các cơ quan, đơn vị theo Thông tư 22/2020/TT-BGDĐT."
-                        + (" Đây là DỮ LIỆU MẪU, không phải số liệu thật." if data.sample else "")),
+        "name": "hoctap-" + slugify(province or "ket-qua"),
+        "title": f"Đánh giá, công nhận Đơn vị học tập — {province}".strip(" —"),
+        "description": ("Kết quả tự đánh giá, thẩm định và công nhận Đơn vị học tập: chấm điểm, xếp loại theo Thông tư "
+                        "22/2020/TT-BGDĐT (đến năm 2023) và công nhận theo mức độ theo Thông tư 24/2023/TT-BGDĐT "
+                        "(từ năm 2024)." + (" Đây là DỮ LIỆU MẪU, không phải số liệu thật." if data.results.sample else "")),
         "created": when.isoformat(),
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                       "title": "Creative Commons Attribution 4.0"}],
-        "keywords": ["Đơn vị học tập", "Công dân học tập", "Thông tư 22/2020/TT-BGDĐT"],
+        "keywords": ["Đơn vị học tập", "Công dân học tập", "Thông tư 22/2020/TT-BGDĐT", "Thông tư 24/2023/TT-BGDĐT"],
         "resources": resources,
     }
-    (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n",
-                                             encoding="utf-8")
+    (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return listing

@@ -1,4 +1,4 @@
-"""Jinja filters that write numbers, shares and dates the Vietnamese way (Babel, locale `vi`).
+"""Jinja filters that write numbers, shares and dates the Vietnamese way (`scoring.vietnamese`).
 
 `88,5` (at most two decimals), `66,7%`, `31/01/2026` and "ngày 31/01/2026".
 Every filter takes None and answers a dash, so templates never print "None".
@@ -10,19 +10,18 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from scoring.vietnamese import vi_date, vi_number, vi_percent
 
-LOCALE = "vi"
 DASH = "—"
 
 
 def _decimal(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool) or value == "":
         return None
+    if isinstance(value, Decimal):
+        return value
     try:
         # str() first: a float 88.5 stays 88.5, never 88.4999….
         return Decimal(str(value))
@@ -33,15 +32,7 @@ def _decimal(value: Any) -> Decimal | None:
 def so(value: Any) -> str:
     """A number with a decimal comma and at most two decimals: 88,5 — 1.234,57."""
     d = _decimal(value)
-    if d is None:
-        return DASH
-    return _so(d)
-
-
-@lru_cache(maxsize=8192)
-def _so(d: Decimal) -> str:
-    """Cached: a national build formats half a million points, mostly the same few hundred values."""
-    return format_decimal(d, format="#,##0.##", locale=LOCALE)
+    return DASH if d is None else vi_number(d)
 
 
 def thay_doi(value: Any) -> str:
@@ -50,18 +41,16 @@ def thay_doi(value: Any) -> str:
     if d is None:
         return DASH
     if d > 0:
-        return "+" + so(d)
+        return "+" + vi_number(d)
     if d < 0:
-        return "−" + so(-d)
+        return "−" + vi_number(-d)
     return "0"
 
 
 def phan_tram(value: Any) -> str:
     """A share (0.6667) as a percentage with at most one decimal: 66,7%."""
     d = _decimal(value)
-    if d is None:
-        return DASH
-    return format_percent(d, format="#,##0.#%", locale=LOCALE)
+    return DASH if d is None else vi_percent(d)
 
 
 def _as_date(value: Any) -> date | None:
@@ -78,32 +67,21 @@ def _as_date(value: Any) -> date | None:
 
 
 def ngay_so(value: Any) -> str:
-    """A date as 31/01/2026."""
+    """A date as 31/01/2026 (day and month always two digits)."""
     d = _as_date(value)
-    if d is None:
-        return DASH
-    return format_date(d, "dd/MM/yyyy", locale=LOCALE)
+    return DASH if d is None else vi_date(d)
 
 
 def ngay(value: Any) -> str:
     """A date inside a sentence: "ngày 31/01/2026"."""
     d = _as_date(value)
-    if d is None:
-        return "chưa rõ ngày"
-    return "ngày " + ngay_so(d)
+    return "chưa rõ ngày" if d is None else "ngày " + vi_date(d)
 
 
 def nfc(value: Any) -> str:
-    if value is None:
-        return ""
-    return unicodedata.normalize("NFC", str(value))
+    return "" if value is None else unicodedata.normalize("NFC", str(value))
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "so": so,
-    "thay_doi": thay_doi,
-    "phan_tram": phan_tram,
-    "ngay": ngay,
-    "ngay_so": ngay_so,
-    "nfc": nfc,
+    "so": so, "thay_doi": thay_doi, "phan_tram": phan_tram, "ngay": ngay, "ngay_so": ngay_so, "nfc": nfc,
 }

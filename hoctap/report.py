@@ -8,7 +8,8 @@ and the reason, in Vietnamese.
 from __future__ import annotations
 
 from scoring.problems import Rejection
-from scoring.results import BASIS_LABELS, ScoreReport, vi_number
+from scoring.results import BASIS_LABELS, CHECK_LABELS, ResultRow, ScoreReport
+from scoring.vietnamese import vi_number
 
 
 def text_report(report: ScoreReport, label: str) -> str:
@@ -49,15 +50,33 @@ def markdown_summary(report: ScoreReport, label: str) -> str:
                     f"| {_cell(r.unit_label)} | {r.year or ''} | {_cell(p.place.describe())} | {_cell(p.detail)} | `{p.code}` |"
                 )
         out.append("")
-    if report.results:
-        out += ["### Phiếu hợp lệ", "", "| Đơn vị | Năm | Tổng điểm | Xếp loại | Cơ sở | Hạng |", "|---|---:|---:|---|---|---:|"]
-        for res in sorted(report.results, key=lambda x: (-x.year, x.rank)):
+    points = [r for r in report.results if r.points]
+    if points:
+        out += ["### Phiếu hợp lệ — chấm điểm (Thông tư 22/2020)", "",
+                "| Đơn vị | Năm | Tổng điểm | Xếp loại | Cơ sở | Hạng |", "|---|---:|---:|---|---|---:|"]
+        for res in sorted(points, key=lambda x: (-x.year, x.points.rank if x.points else 0)):
+            assert res.points is not None
             out.append(
-                f"| {_cell(res.name)} | {res.year} | {vi_number(res.total)} | {res.klass} | "
-                f"{BASIS_LABELS[res.basis]} | {res.rank} |"
+                f"| {_cell(res.name)} | {res.year} | {vi_number(res.points.total)} | {res.points.klass} | "
+                f"{BASIS_LABELS[res.basis]} | {res.points.rank} |"
             )
         out.append("")
+    levels = [r for r in report.results if r.levels]
+    if levels:
+        out += ["### Phiếu hợp lệ — công nhận theo mức độ (Thông tư 24/2023)", "",
+                "| Đơn vị | Năm | Mức đề nghị | Mức đạt | Cơ sở | Chỉ tiêu không đạt |", "|---|---:|---:|---:|---|---|"]
+        for res in sorted(levels, key=lambda x: (-x.year, x.name)):
+            out.append(f"| {_cell(res.name)} | {res.year} | {res.levels.level_requested if res.levels else ''} | "
+                       f"{res.levels.level_met if res.levels else ''} | {BASIS_LABELS[res.basis]} | {_cell(_failing(res))} |")
+        out.append("")
     return "\n".join(out)
+
+
+def _failing(res: ResultRow) -> str:
+    if res.levels is None:
+        return ""
+    failing = [c.id for c in res.levels.checks.values() if c.result == "khong-dat"]
+    return ", ".join(failing) or CHECK_LABELS["dat"]
 
 
 def _escape_annotation(text: str) -> str:

@@ -1,0 +1,194 @@
+"""What each `hoctap` command does, in terms of the stages: intake → scoring → results folder → site.
+
+Every function takes the parsed arguments, opens the project once, and calls
+importable functions of `intake`, `scoring` and `hoctap`; nothing here holds
+a rule of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from hoctap import clock, pipeline
+from hoctap.project import Project, ProjectError
+from hoctap.report import markdown_summary, text_report, warning_lines
+from hoctap.site_build import build_site
+from intake.errors import IntakeError
+from scoring.results import ScoreReport
+from scoring.results_json import document
+from scoring.tab_status import tab_statuses
+
+
+def _publish_report(report: ScoreReport, label: str) -> None:
+    """In GitHub Actions, the report goes to the job summary and rejections become annotations."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as f:
+                f.write(markdown_summary(report, label) + "\n")
+        except OSError as exc:
+            raise ProjectError(f"Không ghi được tóm tắt vào {summary}: {exc.strerror or exc}.") from None
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in warning_lines(report.rejected):
+            print(line)
+
+
+def _intake(args: argparse.Namespace, project: Project) -> pipeline.Intake:
+    return pipeline.collect(project, args.source, args.spreadsheet, offline=args.offline)
+
+
+def _only_year(report: ScoreReport, year: int | None) -> ScoreReport:
+    return report if year is None else report.for_year(year)
+
+
+def _output(args: argparse.Namespace, project: Project) -> Path:
+    return args.output if args.output is not None else project.root / "output"
+
+
+def cmd_score(args: argparse.Namespace, project: Project) -> int:
+    intake = _intake(args, project)
+    report = _only_year(pipeline.score_intake(intake, project), args.year)
+    doc = document(report)
+    if args.json == "-":
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        if args.json:
+            target = Path(args.json)
+            try:
+                target.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            except OSError as exc:
+                raise ProjectError(f"Không ghi được {target}: {exc.strerror or exc}.") from None
+        print(text_report(report, intake.label))
+    return 1 if args.strict and report.rejected else 0
+
+
+def cmd_check(args: argparse.Namespace, project: Project) -> int:
+    intake = _intake(args, project)
+    report = _only_year(pipeline.score_intake(intake, project), args.year)
+    print(text_report(report, intake.label))
+    _publish_report(report, intake.label)
+    if args.write_back:
+        if intake.snapshot is None or intake.spreadsheet_id is None:
+            raise IntakeError("--write-back cần một bảng tính Google (--spreadsheet hoặc spreadsheet_id trong hoctap.toml).")
+        from intake import sheets_pull
+        from intake.snapshots import SnapshotArchive
+        from intake.writeback import write_back
+
+        archive = SnapshotArchive(project.path("snapshot_dir"))
+        current = sheets_pull.current_statuses(archive, intake.snapshot)
+        statuses = tab_statuses(report, lambda p: p.file == intake.sheet_title)
+        print(write_back(intake.spreadsheet_id, statuses, current=current).summary())
+    return 1 if args.strict and report.rejected else 0
+
+
+def _build(args: argparse.Namespace, project: Project, intake: pipeline.Intake, report: ScoreReport) -> None:
+    output = _output(args, project)
+    pipeline.write_results(project, report, intake)
+    build_site(project, output, publish=args.publish, site_url=project.settings.get("site_url"))
+    c = report.counts()
+    print(f"Đã dựng trang vào {output} từ {intake.label}: {c['scored']} phiếu hợp lệ, {c['rejected']} bị từ chối.")
+    if intake.sample:
+        print("Lưu ý: đây là dữ liệu mẫu; trang hiển thị dòng «Dữ liệu mẫu» ở mọi trang.")
+
+
+def cmd_build(args: argparse.Namespace, project: Project) -> int:
+    intake = _intake(args, project)
+    _build(args, project, intake, pipeline.score_intake(intake, project))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, project: Project) -> int:
+    """The main job: the check report, then the site."""
+    intake = _intake(args, project)
+    report = pipeline.score_intake(intake, project)
+    print(text_report(report, intake.label) + "\n")
+    _publish_report(report, intake.label)
+    _build(args, project, intake, report)
+    print("Xem thử: hoctap serve (hoặc pelican --listen -s site/pelicanconf.py)")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, project: Project) -> int:
+    from intake.layout import deadline_text
+    from intake.tab_layouts import tab_instructions, tab_layout
+
+    rubric = pipeline.rubrics(project).require(args.year)
+    registry = pipeline.registry(project)
+    deadline = pipeline.scoring_options(project, registry).deadline(args.year, rubric)
+    words = deadline_text(deadline.before)
+    rule = project.settings.get("cdht_learners_rule")
+    layouts = [tab_layout(rubric, u, args.year, words, rule) for u in registry.active(args.year)]
+    instructions = tab_instructions(rubric, words)
+    if args.xlsx is not None:
+        from intake.workbook import write_workbook
+
+        write_workbook(args.xlsx, args.year, layouts, instructions)
+        print(f"Đã tạo {args.xlsx}: {len(layouts)} trang đơn vị và trang «Hướng dẫn», năm {args.year} "
+              f"({rubric.info.short_title}).")
+        return 0
+    from intake.sheets_editors import load_editors
+    from intake.sheets_setup import desired_tabs, setup_spreadsheet
+
+    specs, warnings = desired_tabs(layouts, instructions, load_editors(project.path("editors_file")))
+    print(setup_spreadsheet(args.google, specs, warnings=warnings).summary())
+    return 0
+
+
+def cmd_pull(args: argparse.Namespace, project: Project) -> int:
+    from intake import sheets_pull
+    from intake.snapshots import SnapshotArchive
+
+    spreadsheet = args.spreadsheet or project.settings.spreadsheet_id
+    if not spreadsheet:
+        raise IntakeError("Chưa có mã bảng tính: dùng --spreadsheet ID hoặc đặt spreadsheet_id trong hoctap.toml.")
+    snap = sheets_pull.pull(spreadsheet, SnapshotArchive(project.path("snapshot_dir")), when=clock.now())
+    state = "bản lưu mới" if snap.new else "không thay đổi so với bản lưu trước"
+    print(f"Đã lấy {snap.rows} trang đơn vị từ bảng tính {spreadsheet}: {state} ({snap.file}).")
+    return 0
+
+
+def cmd_snapshot_changes(args: argparse.Namespace, project: Project) -> int:
+    from hoctap.snapshot_changes import describe
+
+    try:
+        previous = args.previous_index.read_text(encoding="utf-8") if args.previous_index.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"Không đọc được {args.previous_index}: {exc}.") from None
+    sys.stdout.write(describe(project.path("snapshot_dir"), previous))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, project: Project) -> int:
+    """Pelican's own preview server on the built folder."""
+    import socket
+
+    from pelican import listen
+
+    output = _output(args, project)
+    if not (output / "index.html").is_file():
+        raise ProjectError(f"Chưa có trang trong {output}: hãy chạy «hoctap run» trước.")
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", args.port))
+        except OSError:
+            raise ProjectError(f"Cổng {args.port} đang được dùng: chọn cổng khác bằng --port.") from None
+    print(f"Đang phục vụ {output} tại http://127.0.0.1:{args.port}/ (Ctrl+C để dừng)")
+    listen("127.0.0.1", args.port, str(output))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Project], int]] = {
+    "run": cmd_run, "score": cmd_score, "build": cmd_build, "check": cmd_check, "template": cmd_template,
+    "pull": cmd_pull, "snapshot-changes": cmd_snapshot_changes, "serve": cmd_serve,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    project = Project.open(config=args.config, project=args.project)
+    return COMMANDS[args.command](args, project)

@@ -1,0 +1,165 @@
+"""The one path of the data: source → (snapshot) → submissions → score → results folder → site.
+
+The CLI only parses arguments and calls these functions; tests and the
+scheduled job call them the same way. Reading a file or folder never writes
+into the project; only a pull from Google Sheets adds to the snapshot archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from hoctap import clock
+from hoctap.project import Project, ProjectError
+from intake.errors import IntakeError
+from intake.snapshots import Snapshot, SnapshotArchive, origin_of
+from intake.sources import Collected, read_source
+from scoring.engine import ScoringOptions, score
+from scoring.levels_rubric import LevelsRubric
+from scoring.recognition import load_decisions
+from scoring.registry import Registry, load_registry
+from scoring.results import Authority, Deadline, ScoreReport
+from scoring.results_folder import PublicationInfo, SourceRecord, write_results_folder
+from scoring.rubric import Rubric, Rubrics, default_rubrics
+
+
+@dataclass
+class Intake:
+    collected: Collected
+    sample: bool
+    label: str  # what was read, for messages
+    sheet_title: str | None = None  # provenance name of the Google spreadsheet's tabs, when one was read
+    snapshot: Snapshot | None = None  # the archived pull, when one was read
+    spreadsheet_id: str | None = None
+
+
+def rubrics(project: Project) -> Rubrics:
+    return default_rubrics().with_overrides(project.settings.get("rubric_years"))
+
+
+def registry(project: Project) -> Registry:
+    known: set[str] = set()
+    for r in rubrics(project):
+        if isinstance(r, LevelsRubric):
+            known |= set(r.unit_types)
+    return load_registry(project.path("registry"), known)
+
+
+def _snapshot_record(snap: Snapshot) -> SourceRecord:
+    return SourceRecord(snap.sha256, snap.origin, snap.kind, snap.time, snap.rows)
+
+
+def collect(project: Project, source: Path | None = None, spreadsheet: str | None = None, *,
+            offline: bool = False, when: datetime | None = None) -> Intake:
+    """Read the source the user named, else the configured spreadsheet, else the embedded sample."""
+    when = when or clock.now()
+    if source is not None:
+        return Intake(read_source(source, when), sample=False, label=str(source))
+    spreadsheet = spreadsheet or project.settings.spreadsheet_id
+    if spreadsheet:
+        from intake import sheets_pull  # gspread is only imported when a spreadsheet is used
+
+        archive = SnapshotArchive(project.path("snapshot_dir"))
+        if offline:
+            snap = archive.latest(origin_of(spreadsheet))
+            if snap is None:
+                raise IntakeError(f"Chưa có bản lưu nào của bảng tính {spreadsheet}: hãy chạy «hoctap pull» trước.")
+        else:
+            snap = sheets_pull.pull(spreadsheet, archive, when=when)
+        subs = sheets_pull.submissions_from_snapshot(archive, snap)
+        out = Collected(submissions=subs, sources=[_snapshot_record(snap)])
+        history = project.optional_path("history_dir")
+        if history is not None:
+            past = read_source(history, when)
+            past.extend(out)
+            out = past
+        title = subs[0].origin.file if subs else None
+        return Intake(out, sample=False, label=f"bảng tính Google {spreadsheet}", sheet_title=title, snapshot=snap,
+                      spreadsheet_id=spreadsheet)
+    sample = project.path("sample_dir")
+    return Intake(read_source(sample, when), sample=True, label="dữ liệu mẫu")
+
+
+def deadline_rule(project: Project) -> Callable[[int, Rubric], Deadline]:
+    """The deadline of a year: `deadlines` for that year, else `deadline_by_rubric`, else the law's."""
+    settings = project.settings
+    by_year: dict[int, date] = settings.get("deadlines")
+    by_rubric: dict[str, tuple[int, int]] = settings.get("deadline_by_rubric")
+
+    def deadline(year: int, rubric: Rubric) -> Deadline:
+        if year in by_year:
+            return Deadline(by_year[year], f"hoctap.toml (deadlines, năm {year})")
+        if rubric.id in by_rubric:
+            month, day = by_rubric[rubric.id]
+            return Deadline(date(year + 1, month, day), "hoctap.toml (deadline_by_rubric)")
+        return rubric.info.deadline.for_year(year)
+
+    return deadline
+
+
+def scoring_options(project: Project, reg: Registry, *, today: date | None = None) -> ScoringOptions:
+    rs = rubrics(project)
+    validity = next((r.validity_years.value for r in rs if isinstance(r, LevelsRubric)), 3)
+    try:
+        decisions = load_decisions(project.path("decisions"), reg, validity)
+    except ProjectError:
+        decisions = []
+    return ScoringOptions(
+        rubrics=rs,
+        today=today or clock.today(),
+        deadline=deadline_rule(project),
+        cdht_target=project.settings.cdht_target,
+        cdht_rule=project.settings.get("cdht_learners_rule"),
+        decisions=tuple(decisions),
+    )
+
+
+def score_intake(intake: Intake, project: Project, reg: Registry | None = None) -> ScoreReport:
+    reg = reg or registry(project)
+    return score(intake.collected.submissions, reg, scoring_options(project, reg))
+
+
+def authority(project: Project, options: ScoringOptions) -> Callable[[int], Authority]:
+    """Who acts for a year: the period in force on the year's deadline (Long An, then Tây Ninh)."""
+
+    def for_year(year: int) -> Authority:
+        deadline = options.deadline_for(year)
+        day = deadline.before if deadline else date(year + 1, 1, 1)
+        return project.settings.period(day).authority
+
+    return for_year
+
+
+@dataclass(frozen=True)
+class Published:
+    folder: Path
+    changed: list[Path] = field(default_factory=list)
+
+
+def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Registry | None = None) -> Published:
+    """The results folder inside the project (`.hoctap/ket-qua/`), where plain `pelican` finds it too."""
+    reg = reg or registry(project)
+    options = scoring_options(project, reg)
+    info = PublicationInfo(
+        sample=intake.sample,
+        generated=clock.now(),
+        authority=authority(project, options),
+        cdht_target=project.settings.cdht_target,
+        sources=tuple(intake.collected.sources),
+        decisions=tuple(options.decisions),
+        settings_notes={
+            "rubric_years": ", ".join(f"{y}: {r}" for y, r in sorted(project.settings.get("rubric_years").items())),
+            "cdht_learners_rule": project.settings.get("cdht_learners_rule"),
+            "district_after_reform": project.settings.get("district_after_reform"),
+        },
+    )
+    if not report.results:
+        raise IntakeError("Không có kết quả hợp lệ nào để công bố: trang cũ được giữ nguyên.")
+    try:
+        changed = write_results_folder(report, reg, options.rubrics, project.results_dir, info)
+    except OSError as exc:
+        raise ProjectError(f"Không ghi được kết quả vào {project.results_dir}: {exc.strerror or exc}.") from None
+    return Published(project.results_dir, changed)

@@ -1,0 +1,139 @@
+"""Run Pelican on a project's results folder, the way a user would, and publish the output atomically.
+
+The build is Pelican's own command (`python -m pelican … --fatal errors`), with
+the project's `site/pelicanconf.py` (or `publishconf.py`, which imports it):
+plain `pelican -s site/pelicanconf.py` builds the same site from the same
+results folder. hoctap adds two guards:
+
+* the output folder is written by a build into a sibling temporary folder and
+  swapped in only when the build succeeded, so a failed or killed build leaves
+  the previous site whole;
+* a folder hoctap did not build (it lacks the marker file, or it holds the
+  project, its content or its archive) is never emptied or replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from hoctap.project import Project, ProjectError
+
+MARKER = ".hoctap-site"  # written into every output folder hoctap builds
+BUILD_TIMEOUT_S = 3600
+
+
+class SiteBuildError(Exception):
+    """The site could not be built; the message is Vietnamese and the previous site is intact."""
+
+
+def check_output_folder(project: Project, output: Path) -> None:
+    """Refuse an output folder whose contents hoctap did not write, before anything is touched."""
+    target = output.resolve()
+    protected = [project.root, project.root / "content", project.root / "site", project.state_dir]
+    for keep in (project.path("snapshot_dir"), project.path("registry").parent):
+        protected.append(keep.resolve())
+    for folder in protected:
+        folder = folder.resolve()
+        if target == folder or folder.is_relative_to(target):
+            raise SiteBuildError(
+                f"Không dựng trang vào {output}: thư mục này chứa {folder} của dự án; hãy chọn một thư mục riêng "
+                "(mặc định: output)."
+            )
+    if target.is_file():
+        raise SiteBuildError(f"Không dựng trang vào {output}: đây là một tệp, không phải thư mục.")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise SiteBuildError(
+            f"Không dựng trang vào {output}: thư mục đã có tệp không do hoctap dựng (thiếu {MARKER}); "
+            "hãy chọn thư mục trống hoặc xóa thư mục đó trước."
+        )
+
+
+def _pelican_error(text: str) -> str:
+    """The useful line of Pelican's log: our plugin's Vietnamese message, or Pelican's last complaint."""
+    lines = [re.sub(r"\s+", " ", line).strip(" │") for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(("Traceback", "File ", "─"))]
+    for line in lines:
+        if "Error:" in line or "ERROR" in line or "CRITICAL" in line:
+            return re.sub(r"^(\[[\d:]+\]\s*)?(CRITICAL|ERROR)\s*", "", line)[:500]
+    return (lines[-1] if lines else "Pelican dừng mà không nêu lý do")[:500]
+
+
+def run_pelican(project: Project, output: Path, *, publish: bool = False, site_url: str = "",
+                search: bool = True) -> None:
+    """Pelican's own command line into `output` (which must not exist or be ours); raise on any error."""
+    conf = project.site_dir / ("publishconf.py" if publish else "pelicanconf.py")
+    if not conf.is_file():
+        raise SiteBuildError(f"Không tìm thấy tệp cấu hình trang {conf}.")
+    extra = {"HOCTAP_RESULTS_DIR": str(project.results_dir), "HOCTAP_SEARCH": search}
+    url = (os.environ.get("HOCTAP_SITE_URL") or site_url).rstrip("/")
+    if publish and url:
+        extra.update({"SITEURL": url, "FEED_DOMAIN": url})
+    cmd = [sys.executable, "-m", "pelican", str(project.content_dir), "-s", str(conf), "-o", str(output),
+           "--fatal", "errors", "-q"]
+    # One -e with every pair: Pelican keeps only the last -e given.
+    cmd += ["-e", *(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in extra.items())]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, check=False,
+                              env={**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"})
+    except subprocess.TimeoutExpired:
+        raise SiteBuildError(f"Dựng trang quá {BUILD_TIMEOUT_S // 60} phút nên đã dừng; trang cũ được giữ nguyên.") from None
+    except OSError as exc:
+        raise SiteBuildError(f"Không chạy được Pelican: {exc.strerror or exc}.") from None
+    if done.returncode != 0 or not (output / "index.html").is_file():
+        raise SiteBuildError(f"Không dựng được trang web: {_pelican_error(done.stderr + done.stdout)}")
+
+
+def build_site(project: Project, output: Path, *, publish: bool = False, site_url: str = "",
+               search: bool = True) -> None:
+    """Build into a temporary sibling of `output`, then swap it in; the old site stays until the new one is whole."""
+    check_output_folder(project, output)
+    output = output.resolve()
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProjectError(f"Không tạo được thư mục {output.parent}: {exc.strerror or exc}.") from None
+    _recover(output)
+    staging = output.with_name(f".{output.name}.dang-dung-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        run_pelican(project, staging, publish=publish, site_url=site_url, search=search)
+        (staging / MARKER).write_text("Thư mục này do hoctap dựng; lần dựng sau sẽ thay toàn bộ.\n", encoding="utf-8")
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(new: Path, output: Path) -> None:
+    old = output.with_name(f".{output.name}.cu")
+    shutil.rmtree(old, ignore_errors=True)
+    if output.exists():
+        output.rename(old)
+    new.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(output: Path) -> None:
+    """A build killed between the two renames of `_swap` left the previous site as `.<name>.cu`: put it back."""
+    old = output.with_name(f".{output.name}.cu")
+    if not output.exists() and old.is_dir():
+        old.rename(output)
+    for stale in output.parent.glob(f".{output.name}.dang-dung-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

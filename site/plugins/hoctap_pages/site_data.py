@@ -1,0 +1,86 @@
+"""The results folder as the site sees it: the published results plus the rubric of each year and unit URLs.
+
+Everything comes from `scoring.results_folder` (the one results contract) and
+`scoring.rubric` (the one source of labels and thresholds); nothing here
+re-derives a rule. Only registry units get pages: a rejected row with an
+unknown id is data on the status page, never a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from scoring.levels_rubric import LevelsRubric
+from scoring.points import PointsRubric
+from scoring.registry import Unit
+from scoring.results import ResultRow
+from scoring.results_folder import PublishedResults, PublishedYear
+from scoring.rubric import Rubric, default_rubrics
+from scoring.text import fold
+
+
+def unit_url(unit_id: str) -> str:
+    """Registry ids are already URL-safe (lower-case ASCII, digits and hyphens): the id is the slug."""
+    return f"don-vi/{unit_id}/"
+
+
+def year_url(year: int, rubric: Rubric | None) -> str:
+    return f"xep-hang/{year}/" if isinstance(rubric, PointsRubric) else f"ket-qua/{year}/"
+
+
+def vi_sort_key(text: str) -> tuple[str, str]:
+    """Vietnamese alphabetical order: Đ after D (fold alone would file it under D), then tone marks."""
+    base = fold(text.replace("Đ", "D\uffff").replace("đ", "d\uffff"))
+    return base, text
+
+
+@dataclass(frozen=True)
+class SiteData:
+    results: PublishedResults
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return self.results.years
+
+    @property
+    def latest(self) -> PublishedYear | None:
+        return self.results.latest
+
+    def year(self, year: int) -> PublishedYear:
+        return self.results.by_year[year]
+
+    def rubric(self, year: int) -> Rubric | None:
+        yr = self.results.by_year.get(year)
+        rubrics = default_rubrics()
+        if yr is not None and yr.rubric_id:
+            return rubrics.by_id(yr.rubric_id)
+        return rubrics.for_year(year)
+
+    def points_rubric(self, year: int) -> PointsRubric | None:
+        r = self.rubric(year)
+        return r if isinstance(r, PointsRubric) else None
+
+    def levels_rubric(self, year: int) -> LevelsRubric | None:
+        r = self.rubric(year)
+        return r if isinstance(r, LevelsRubric) else None
+
+    @cached_property
+    def units(self) -> tuple[Unit, ...]:
+        """Registry units, A–Z in Vietnamese order."""
+        return tuple(sorted(self.results.units, key=lambda u: vi_sort_key(u.name)))
+
+    @cached_property
+    def unit_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.results.units}
+
+    def lineage(self, unit_id: str) -> tuple[str, ...]:
+        return self.results.registry.lineage(unit_id)
+
+    def result(self, unit_id: str, year: int) -> ResultRow | None:
+        yr = self.results.by_year.get(year)
+        return yr.result_for(unit_id) if yr else None
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return self.results.groups

@@ -8,14 +8,53 @@ data, not failure; `--strict` makes them exit 1), 1 when it could not
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from hoctap import commands
 from hoctap.errors import FAILURES
 
 PROG = "hoctap"
+
+# argparse's own English messages, in Vietnamese (the user reads every line of the command in Vietnamese).
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
+    (r"unrecognized arguments: (.*)", r"tham số không hiểu được: \1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"tham số \1: lựa chọn không hợp lệ \2 (chọn một trong: \3)"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"tham số \1 không dùng cùng \2"),
+    (r"argument (\S+): expected one argument", r"tham số \1 cần một giá trị"),
+    (r"argument (\S+): one of the arguments (.*) is required", r"cần một trong các tham số \2"),
+    (r"one of the arguments (.*) is required", r"cần một trong các tham số \1"),
+    (r"argument (\S+): (.*)", r"tham số \1: \2"),
+)
+
+
+class VietnameseHelp(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Vietnamese headings, usage line and error messages (exit status 2 is argparse's own)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", VietnameseHelp)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _ARGPARSE_MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, replacement, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi cú pháp: {message}\n")
 
 
 def _port(text: str) -> int:
@@ -51,7 +90,7 @@ def _site_options(p: argparse.ArgumentParser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         description="Thu thập, đánh giá và công bố kết quả Đơn vị học tập "
                     "(Thông tư 22/2020/TT-BGDĐT đến năm 2023, Thông tư 24/2023/TT-BGDĐT từ năm 2024).",
@@ -59,7 +98,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="tệp cấu hình (mặc định: hoctap.toml của thư mục dự án)")
     parser.add_argument("--project", type=Path, help="thư mục dự án (mặc định: thư mục hiện tại hoặc thư mục cha có hoctap.toml)")
     parser.add_argument("--debug", action="store_true", help="in đầy đủ vết lỗi khi có sự cố")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", title="lệnh", parser_class=Parser)
 
     p = sub.add_parser("run", help="lấy dữ liệu → đánh giá → dựng trang vào output/ (mặc định dùng dữ liệu mẫu)")
     _source_options(p)
@@ -86,6 +125,16 @@ def make_parser() -> argparse.ArgumentParser:
     target.add_argument("--xlsx", type=Path, metavar="FILE", help="ghi tệp Excel")
     target.add_argument("--google", metavar="ID", help="dựng các trang trong bảng tính Google đã chia sẻ")
     _year_option(p, required=True)
+
+    p = sub.add_parser("documents", help="lập các văn bản chính thức của một năm (DOCX, và PDF với --pdf)")
+    p.add_argument("--year", type=_year, metavar="YYYY", help="năm đánh giá")
+    p.add_argument("--out", type=Path, metavar="DIR", help="thư mục ghi văn bản (không công bố)")
+    p.add_argument("--unit", metavar="ID", help="chỉ hồ sơ của một đơn vị")
+    p.add_argument("--pdf", action="store_true", help="chuyển thêm sang PDF bằng LibreOffice")
+    p.add_argument("--copy-templates", type=Path, metavar="DIR", help="chép các mẫu văn bản mặc định ra DIR để sửa trong Word")
+    p.add_argument("--templates", type=Path, metavar="DIR",
+                   help="thư mục mẫu văn bản đã sửa (mẫu nào không có trong DIR thì dùng mẫu mặc định)")
+    _source_options(p)
 
     p = sub.add_parser("pull", help="lấy dữ liệu từ bảng tính Google vào kho bản lưu")
     p.add_argument("--spreadsheet", metavar="ID", help="mã bảng tính Google")

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hoctap import clock, pipeline
+from hoctap.lock import project_lock
 from hoctap.project import Project, ProjectError
 from hoctap.report import markdown_summary, text_report, warning_lines
-from hoctap.site_build import build_site
+from hoctap.site_build import build_site, check_output_folder
 from intake.errors import IntakeError
 from scoring.results import ScoreReport
 from scoring.results_json import document
@@ -39,7 +40,12 @@ def _publish_report(report: ScoreReport, label: str) -> None:
 
 
 def _intake(args: argparse.Namespace, project: Project) -> pipeline.Intake:
-    return pipeline.collect(project, args.source, args.spreadsheet, offline=args.offline)
+    intake = pipeline.collect(project, args.source, args.spreadsheet, offline=args.offline)
+    if intake.collected.skipped:
+        print(f"Lưu ý: bỏ qua {len(intake.collected.skipped)} tệp không phải nguồn dữ liệu (.xlsx, .csv): "
+              + ", ".join(intake.collected.skipped[:10]) + ("…" if len(intake.collected.skipped) > 10 else ""),
+              file=sys.stderr)
+    return intake
 
 
 def _only_year(report: ScoreReport, year: int | None) -> ScoreReport:
@@ -115,16 +121,7 @@ def cmd_run(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_template(args: argparse.Namespace, project: Project) -> int:
-    from intake.layout import deadline_text
-    from intake.tab_layouts import tab_instructions, tab_layout
-
-    rubric = pipeline.rubrics(project).require(args.year)
-    registry = pipeline.registry(project)
-    deadline = pipeline.scoring_options(project, registry).deadline(args.year, rubric)
-    words = deadline_text(deadline.before)
-    rule = project.settings.get("cdht_learners_rule")
-    layouts = [tab_layout(rubric, u, args.year, words, rule) for u in registry.active(args.year)]
-    instructions = tab_instructions(rubric, words)
+    rubric, layouts, instructions = pipeline.year_tabs(project, args.year)
     if args.xlsx is not None:
         from intake.workbook import write_workbook
 
@@ -158,8 +155,10 @@ def cmd_snapshot_changes(args: argparse.Namespace, project: Project) -> int:
 
     try:
         previous = args.previous_index.read_text(encoding="utf-8") if args.previous_index.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"Không đọc được {args.previous_index}: {exc}.") from None
+    except UnicodeDecodeError:
+        raise ProjectError(f"Không đọc được {args.previous_index}: tệp không phải UTF-8.") from None
+    except OSError as exc:
+        raise ProjectError(f"Không đọc được {args.previous_index}: {exc.strerror or type(exc).__name__}.") from None
     sys.stdout.write(describe(project.path("snapshot_dir"), previous))
     return 0
 
@@ -183,12 +182,29 @@ def cmd_serve(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def cmd_documents(args: argparse.Namespace, project: Project) -> int:
+    from hoctap.papers.command import cmd_documents as documents
+
+    return documents(args, project)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Project], int]] = {
     "run": cmd_run, "score": cmd_score, "build": cmd_build, "check": cmd_check, "template": cmd_template,
-    "pull": cmd_pull, "snapshot-changes": cmd_snapshot_changes, "serve": cmd_serve,
+    "documents": cmd_documents, "pull": cmd_pull, "snapshot-changes": cmd_snapshot_changes, "serve": cmd_serve,
 }
+
+
+# Commands that write into the project (archive, results, output) or the spreadsheet take the project's lock.
+WRITERS = frozenset({"run", "build", "pull"})
 
 
 def run(args: argparse.Namespace) -> int:
     project = Project.open(config=args.config, project=args.project)
-    return COMMANDS[args.command](args, project)
+    command = COMMANDS[args.command]
+    if args.command in ("run", "build"):
+        check_output_folder(project, _output(args, project))  # before the lock: a refused folder gets nothing
+    reads_google = getattr(args, "spreadsheet", None) or (getattr(args, "source", 1) is None and project.settings.spreadsheet_id)
+    if args.command in WRITERS or getattr(args, "write_back", False) or getattr(args, "google", None) or reads_google:
+        with project_lock(project):
+            return command(args, project)
+    return command(args, project)

@@ -7,13 +7,15 @@ into the project; only a pull from Google Sheets adds to the snapshot archive.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hoctap import clock
 from hoctap.project import Project, ProjectError
+from hoctap.settings import LocalDeadline
 from intake.errors import IntakeError
 from intake.snapshots import Snapshot, SnapshotArchive, origin_of
 from intake.sources import Collected, read_source
@@ -24,6 +26,9 @@ from scoring.registry import Registry, load_registry
 from scoring.results import Authority, Deadline, ScoreReport
 from scoring.results_folder import PublicationInfo, SourceRecord, write_results_folder
 from scoring.rubric import Rubric, Rubrics, default_rubrics
+
+if TYPE_CHECKING:
+    from intake.layout import TabLayout
 
 
 @dataclass
@@ -87,14 +92,14 @@ def deadline_rule(project: Project) -> Callable[[int, Rubric], Deadline]:
     """The deadline of a year: `deadlines` for that year, else `deadline_by_rubric`, else the law's."""
     settings = project.settings
     by_year: dict[int, date] = settings.get("deadlines")
-    by_rubric: dict[str, tuple[int, int]] = settings.get("deadline_by_rubric")
+    by_rubric: dict[str, LocalDeadline] = settings.get("deadline_by_rubric")
 
     def deadline(year: int, rubric: Rubric) -> Deadline:
         if year in by_year:
-            return Deadline(by_year[year], f"hoctap.toml (deadlines, năm {year})")
-        if rubric.id in by_rubric:
-            month, day = by_rubric[rubric.id]
-            return Deadline(date(year + 1, month, day), "hoctap.toml (deadline_by_rubric)")
+            return Deadline(by_year[year], f"hạn riêng của năm {year} do tỉnh đặt")
+        local = by_rubric.get(rubric.id)
+        if local is not None:
+            return Deadline(date(year + 1, local.month, local.day), local.citation)
         return rubric.info.deadline.for_year(year)
 
     return deadline
@@ -103,10 +108,7 @@ def deadline_rule(project: Project) -> Callable[[int, Rubric], Deadline]:
 def scoring_options(project: Project, reg: Registry, *, today: date | None = None) -> ScoringOptions:
     rs = rubrics(project)
     validity = next((r.validity_years.value for r in rs if isinstance(r, LevelsRubric)), 3)
-    try:
-        decisions = load_decisions(project.path("decisions"), reg, validity)
-    except ProjectError:
-        decisions = []
+    decisions = load_decisions(project.path("decisions"), reg, validity)
     return ScoringOptions(
         rubrics=rs,
         today=today or clock.today(),
@@ -118,7 +120,10 @@ def scoring_options(project: Project, reg: Registry, *, today: date | None = Non
 
 
 def score_intake(intake: Intake, project: Project, reg: Registry | None = None) -> ScoreReport:
+    from intake.tab_layouts import flag_misplaced_tabs
+
     reg = reg or registry(project)
+    flag_misplaced_tabs(intake.collected.submissions, reg)
     return score(intake.collected.submissions, reg, scoring_options(project, reg))
 
 
@@ -131,6 +136,26 @@ def authority(project: Project, options: ScoringOptions) -> Callable[[int], Auth
         return project.settings.period(day).authority
 
     return for_year
+
+
+def year_tabs(project: Project, year: int) -> tuple[Rubric, list[TabLayout], Sequence[str]]:
+    """What `hoctap template` lays out for a year: the year's rubric, one tab per active unit, the instructions.
+
+    Each tab names where its report goes: the Sở of the period in force (Long An, then Tây Ninh), or a
+    district unit's Phòng Giáo dục và Đào tạo.
+    """
+    from intake.layout import deadline_text
+    from intake.tab_layouts import tab_instructions, tab_layout
+
+    rubric = rubrics(project).require(year)
+    reg = registry(project)
+    options = scoring_options(project, reg)
+    words = deadline_text(options.deadline(year, rubric).before)
+    rule = project.settings.get("cdht_learners_rule")
+    so_gd = authority(project, options)(year).receiving_body
+    layouts = [tab_layout(rubric, u, year, words, rule, u.reviewing_body if u.cap == "huyen" else so_gd)
+               for u in reg.active(year)]
+    return rubric, layouts, tab_instructions(rubric, words)
 
 
 @dataclass(frozen=True)

@@ -42,17 +42,15 @@ def bundle_root() -> Path | None:
     packaged = resources.files("hoctap") / "_bundle"
     if packaged.is_dir():
         return Path(str(packaged))
-    try:
-        raw = metadata.distribution("hoctap").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        return None
-    if not raw:
-        return None
-    info = json.loads(raw)
-    url = urlsplit(str(info.get("url", "")))
-    if url.scheme != "file" or not info.get("dir_info", {}).get("editable"):
-        return None
-    return Path(unquote(url.path))
+    for dist in metadata.distributions(name="hoctap"):  # a stale *.egg-info on sys.path has no direct_url.json
+        raw = dist.read_text("direct_url.json")
+        if not raw:
+            continue
+        info = json.loads(raw)
+        url = urlsplit(str(info.get("url", "")))
+        if url.scheme == "file" and info.get("dir_info", {}).get("editable"):
+            return Path(unquote(url.path))
+    return None
 
 
 def find_root(start: Path) -> Path:
@@ -100,9 +98,11 @@ class Project:
         if self.settings.is_set(name) or local.exists():
             return local
         bundled = bundle_root()
-        if bundled is not None and (bundled / path).exists() and name in BUNDLED_SETTINGS:
-            return bundled / path
-        return local
+        if bundled is None or not (bundled / path).exists() or name not in BUNDLED_SETTINGS:
+            return local
+        if name == "decisions" and self.path("registry") != bundled / str(self.settings.get("registry")):
+            return local  # the sample's decisions name the sample's units: never pair them with another registry
+        return bundled / path
 
     def optional_path(self, name: str) -> Path | None:
         return None if self.settings.get(name) is None else self.path(name)

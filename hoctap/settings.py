@@ -83,16 +83,26 @@ def _deadlines(key: str, value: Any) -> dict[int, date]:
     return {_year_key(key, str(y)): _date(key, d) for y, d in _table(key, value).items()}
 
 
-def _month_days(key: str, value: Any) -> dict[str, tuple[int, int]]:
-    out: dict[str, tuple[int, int]] = {}
+@dataclass(frozen=True)
+class LocalDeadline:
+    """A province's own deadline for a rubric's years ("trước ngày DD/MM năm sau"), with the text that set it."""
+
+    month: int
+    day: int
+    citation: str
+
+
+def _local_deadlines(key: str, value: Any) -> dict[str, LocalDeadline]:
+    out: dict[str, LocalDeadline] = {}
     for rubric, raw in _table(key, value).items():
-        text = _str(key, raw)
+        table = raw if isinstance(raw, dict) else {"before": raw, "citation": "quy định của tỉnh (hoctap.toml)"}
+        text = _str(key, table.get("before"))
         try:
             month, day = (int(x) for x in text.split("-"))
             date(2001, month, day)
         except ValueError:
             raise _fail(key, f"«{text}» phải là tháng-ngày, ví dụ \"01-31\".") from None
-        out[str(rubric)] = (month, day)
+        out[str(rubric)] = LocalDeadline(month, day, _str(key, table.get("citation", "")))
     return out
 
 
@@ -197,9 +207,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("editors_file", "editors.csv", _path,
             "Tệp riêng tư: mã đơn vị, e-mail, vai trò (don-vi/tham-dinh); không công bố.", path=True),
     Setting("deadlines", {}, _deadlines, "Hạn nộp của từng năm đánh giá (nộp trước ngày này), ví dụ \"2025\" = \"2026-01-15\"."),
-    Setting("deadline_by_rubric", {"tt22-2020": "01-31"}, _month_days,
-            "Hạn nộp theo bộ tiêu chí, tháng-ngày năm sau (mặc định Thông tư 22/2020: trước 31/01 theo công văn năm 2020 "
-            "của Sở GD&ĐT Long An; Thông tư 24/2023: trước 15/01 theo luật)."),
+    Setting("deadline_by_rubric",
+            {"tt22-2020": {"before": "01-31", "citation": "công văn tháng 10/2020 của Sở Giáo dục và Đào tạo tỉnh Long An "
+                                                          "thực hiện Kế hoạch số 206/KH-UBND ngày 28/9/2020"}},
+            _local_deadlines,
+            "Hạn nộp theo bộ tiêu chí (tháng-ngày năm sau, kèm văn bản quy định); mặc định Thông tư 22/2020: trước 31/01 "
+            "theo công văn năm 2020 của Sở GD&ĐT Long An; Thông tư 24/2023: trước 15/01 theo văn bản."),
     Setting("cdht_targets", {"2025": 0.60, "2030": 0.80}, _targets,
             "Mục tiêu tỷ lệ Công dân học tập theo mốc năm (QĐ 677/QĐ-TTg: 60% năm 2025, 80% năm 2030)."),
     Setting("rubric_years", {}, _rubric_years,

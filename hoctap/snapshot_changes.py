@@ -2,7 +2,7 @@
 
 When a pull adds a snapshot, the workflow commits it with a message naming
 the unit-years whose cells changed, so the git history reads as an audit
-trail ("Năm 2025: so-y-te: phiếu đã sửa"). `hoctap snapshot-changes` prints it.
+trail ("Năm 2026: tn-so-y-te (Sở Y tế TN): phiếu đã sửa"). `hoctap snapshot-changes` prints it.
 """
 
 from __future__ import annotations

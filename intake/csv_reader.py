@@ -44,13 +44,56 @@ def _header_name(raw: str) -> str:
     return unicodedata.normalize("NFC", raw).strip().strip("\ufeff").lower()
 
 
+def _refuse_repeated_columns(header: list[str], name: str, line: int) -> None:
+    """Two columns with one name: every row would silently keep only the last value, so the file is refused."""
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header, start=1):
+        if h and h in seen:
+            raise IntakeError(
+                f"{name}, dòng {line}: cột «{h}» có hai lần (cột {seen[h]} và cột {i}); "
+                "hãy xóa hoặc đổi tên một cột để không giá trị nào bị bỏ qua."
+            )
+        seen.setdefault(h, i)
+
+
+def _refuse_swallowed_lines(row: list[str], header: list[str], name: str, first: int, last: int, sep: str) -> None:
+    """A stray opening quote makes one "cell" of every line up to the next quote: refuse rather than lose rows.
+
+    A real multi-line note has line breaks; a swallowed row has the separators of a whole row after one.
+    """
+    for i, cell in enumerate(row):
+        if "\n" not in cell:
+            continue
+        later = cell.split("\n", 1)[1]
+        if later.count(sep) >= max(2, len(header) // 2):
+            column = header[i] if i < len(header) and header[i] else str(i + 1)
+            raise IntakeError(
+                f"{name}, dòng {first}, cột {column}: dấu ngoặc kép (\") mở nhưng không đóng, nên các dòng {first}–{last} "
+                "bị gộp vào một ô; hãy sửa dấu ngoặc kép trong ô đó rồi nộp lại."
+            )
+
+
 def read_csv(content: bytes, name: str) -> list[Submission]:
     text = decode(content, name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
+    sep = _dialect(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header: list[str] | None = None
     subs: list[Submission] = []
-    for row in reader:
-        line = reader.line_num
+    last_line = 0
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            detail = "ô quá dài (hơn 128 KB)" if "field larger" in str(exc) else "dòng không đọc được theo định dạng CSV"
+            raise IntakeError(f"{name}, dòng {reader.line_num}: {detail}.") from None
+        first, line = last_line + 1, reader.line_num
+        last_line = line
+        if header is not None and line > first:
+            _refuse_swallowed_lines(row, header, name, first, line, sep)
+        line = first
         if not any(cell.strip() for cell in row):
             continue  # blank lines, or a row of separators only
         if header is None:
@@ -63,6 +106,7 @@ def read_csv(content: bytes, name: str) -> list[Submission]:
                     f"{name}, dòng {line}: thiếu cột bắt buộc {', '.join(missing)} "
                     "(tệp CSV dạng ngang cần ma_don_vi, nam và một cột cho mỗi chỉ số)."
                 )
+            _refuse_repeated_columns(header, name, line)
             continue
         origin = Place(name, line=line)
         values = {h: row[i] if i < len(row) else "" for i, h in enumerate(header) if h}

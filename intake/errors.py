@@ -7,3 +7,7 @@ class IntakeError(Exception):
 
 class SheetsError(IntakeError):
     """The Google Sheets API failed or answered something the API does not document."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status Google answered, when it answered one

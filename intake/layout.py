@@ -38,6 +38,7 @@ INDICATOR_ID = re.compile(r"^\d+(\.\d+)+$")
 HEADER_FIRST_ROW = 4
 VALUE_COL = 4  # header values sit in column D
 MARKER_CELL = "A3"
+STATUS_LABEL = "Trạng thái kiểm tra (hoctap tự ghi sau mỗi lần lấy dữ liệu)"  # beside every unit tab's status cell
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ class Builder:
             if f.key in checks:
                 self.checks.append(checks[f.key])
         row = self.family.status_row
-        self.put(row, 2, "Trạng thái kiểm tra (hoctap tự ghi sau mỗi lần lấy dữ liệu)", "label")
+        self.put(row, 2, STATUS_LABEL, "label")
         self.put(row, VALUE_COL, "Chưa kiểm tra.", "status")
         self.merges.append(f"{a1(row, VALUE_COL)}:{a1(row, self.family.n_cols)}")
 

@@ -117,7 +117,10 @@ def _level_formula(ind: LevelIndicator, level: int, row: int, unit_type: str, pu
         return KHONG_AP_DUNG
     value, council = a1(row, COL_VALUE), a1(row, COL_COUNCIL)
     own = f'IF({value}="","",IF({_own(ind, level, row, learners, rule)},"{DAT}","{KHONG_DAT}"))'
-    return f'=IF({council}<>"",{council},{own})'
+    # The Hội đồng appraises the requested level (scoring.levels._council_at): its "không đạt" holds at every
+    # level, its "đạt" at the requested level and below (and at both for a yes/no chỉ tiêu).
+    holds = "TRUE" if ind.kind == "yes-no" or level == 1 else LEVEL2
+    return f'=IF({council}="{KHONG_DAT}","{KHONG_DAT}",IF(AND({council}="{DAT}",{holds}),"{DAT}",{own}))'
 
 
 def _applies(ind: LevelIndicator, utype: UnitType, public: bool) -> bool:
@@ -125,12 +128,13 @@ def _applies(ind: LevelIndicator, utype: UnitType, public: bool) -> bool:
 
 
 def build_levels_layout(rubric: LevelsRubric, cset: CriteriaSet, utype: UnitType, public: bool, unit: Unit, year: int,
-                        deadline_words: str, rule: CdhtRule = "ca-hai") -> TabLayout:
+                        deadline_words: str, rule: CdhtRule = "ca-hai", receiving_body: str = "") -> TabLayout:
     fam = LEVELS_FAMILY
     b = Builder(fam)
     b.title_block(
         f"TỰ ĐÁNH GIÁ, ĐỀ NGHỊ CÔNG NHẬN “ĐƠN VỊ HỌC TẬP” NĂM {year}",
-        f"Theo {rubric.info.short_title}, {cset.title}. Gửi hồ sơ về {cset.receiving_body} trước {deadline_words}. "
+        f"Theo {rubric.info.short_title}, {cset.title}. Gửi hồ sơ về {receiving_body or cset.receiving_body} "
+        f"trước {deadline_words}. "
         "Chỉ nhập vào các ô nền vàng; xem trang «Hướng dẫn».",
     )
     fixed: dict[str, str | int] = {
@@ -189,7 +193,9 @@ def build_levels_layout(rubric: LevelsRubric, cset: CriteriaSet, utype: UnitType
                 formula = _level_formula(ind, level, row, utype.id, public, utype.learners, rule)
                 b.put(row, col, formula, "formula", formula=formula.startswith("="))
             b.put(row, COL_RESULT, f"=IF({LEVEL2},{a1(row, COL_L2)},{a1(row, COL_L1)})", "formula", formula=True)
-        b.unit_ranges.append(f"{a1(crow + 1, COL_VALUE)}:{a1(row, COL_EVIDENCE)}")
+        # Two ranges, not D:F: the share formula in E between them stays locked for the unit's editors.
+        b.unit_ranges.append(f"{a1(crow + 1, COL_VALUE)}:{a1(row, COL_VALUE)}")
+        b.unit_ranges.append(f"{a1(crow + 1, COL_EVIDENCE)}:{a1(row, COL_EVIDENCE)}")
         b.reviewer_ranges.append(f"{a1(crow + 1, COL_COUNCIL)}:{a1(row, COL_COUNCIL)}")
         row += 1
     last_row = row - 1

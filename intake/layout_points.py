@@ -61,12 +61,13 @@ def class_formula(total_ref: str, count_ref: str, n: int, rubric: PointsRubric) 
     return f'=IF(COUNT({count_ref})<{n},"Chưa đủ điểm",{expr})'
 
 
-def build_points_layout(rubric: PointsRubric, unit: Unit, year: int, deadline_words: str) -> TabLayout:
+def build_points_layout(rubric: PointsRubric, unit: Unit, year: int, deadline_words: str,
+                        receiving_body: str = "Sở GD&ĐT") -> TabLayout:
     fam = POINTS_FAMILY
     b = Builder(fam)
     b.title_block(
         f"PHIẾU TỰ ĐÁNH GIÁ, XẾP LOẠI ĐƠN VỊ HỌC TẬP NĂM {year}",
-        f"Theo {rubric.info.short_title}. Gửi Sở GD&ĐT trước {deadline_words}. "
+        f"Theo {rubric.info.short_title}. Gửi {receiving_body} trước {deadline_words}. "
         "Chỉ nhập vào các ô nền vàng; xem trang «Hướng dẫn».",
     )
     b.header_block({"ma_don_vi": unit.id, "ten_don_vi": unit.name, "nam": year}, header_checks(fam))

@@ -358,7 +358,8 @@ def translate(exc: BaseException, spreadsheet_id: str, service_email: str | None
                 f"Sheets API từ chối xác thực (401): kiểm tra khóa tài khoản dịch vụ trong {ENV_JSON}."
             )
         return SheetsError(
-            f"Sheets API trả lỗi {status} cho bảng tính {spreadsheet_id}" + (f": {detail}" if detail else ".")
+            f"Sheets API trả lỗi {status} cho bảng tính {spreadsheet_id}" + (f": {detail}" if detail else "."),
+            status,
         )
     if isinstance(exc, requests.exceptions.JSONDecodeError | json.JSONDecodeError):
         return SheetsError(f"Bảng tính {spreadsheet_id}: {BAD_SHAPE} (không phải JSON).")

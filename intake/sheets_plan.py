@@ -2,7 +2,9 @@
 
 A value in an input cell is never written, whatever the plan, so nothing an
 agency typed is lost; the status cell is written only while it is empty
-(write-back owns it). Requests are ordered as the API must apply them.
+(write-back owns it), but a formula styled as a status (the level a TT 24
+unit meets) is set-up's and is repaired. Requests are ordered as the API
+must apply them.
 """
 
 from __future__ import annotations
@@ -132,6 +134,12 @@ def _cell_data(spec: CellSpec, with_value: bool) -> dict[str, Any]:
     return data
 
 
+def _written_back(spec: CellSpec, have: dict[str, Any]) -> bool:
+    """The status text write-back owns, once it holds one. A computed status-style cell (the level a
+    TT 24 unit currently meets) is a formula set-up owns: it is repaired like any other."""
+    return spec.role == "status" and not spec.formula and bool(have.get("userEnteredValue"))
+
+
 def _single(sheet_id: int, spec: CellSpec) -> dict[str, int]:
     return grid_range(sheet_id, (spec.row - 1, spec.row, spec.col - 1, spec.col))
 
@@ -154,7 +162,7 @@ def plan_cells(spec: TabSpec, obs: Observed | None, sheet_id: int) -> list[Reque
     for cs in spec.cells:
         have = obs.cell(cs.row, cs.col)
         fmt_ok = _same(cell_format(cs), have.get("userEnteredFormat", {}))
-        if cs.role in INPUT_ROLES or (cs.role == "status" and have.get("userEnteredValue")):
+        if cs.role in INPUT_ROLES or _written_back(cs, have):
             if not fmt_ok:
                 requests.append({"repeatCell": {"range": _single(sheet_id, cs),
                                                 "cell": _cell_data(cs, with_value=False),

@@ -22,8 +22,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
 from intake.errors import IntakeError, SheetsError
-from intake.layout import INSTRUCTIONS_TAB
+from intake.layout import INSTRUCTIONS_TAB, STATUS_LABEL, a1
 from intake.sheets_client import BAD_SHAPE, RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
 from intake.snapshots import Snapshot, SnapshotArchive, origin_of
 from intake.tab_reader import cell_value, grid_family, is_blank_grid, read_tab
@@ -32,7 +34,7 @@ from scoring.canonical import Submission
 KIND = "sheets-json"
 METADATA_FIELDS = (
     "spreadsheetId,properties(title,locale,timeZone),"
-    "sheets.properties(sheetId,title,index,sheetType,gridProperties(rowCount,columnCount))"
+    "sheets.properties(sheetId,title,index,sheetType,hidden,gridProperties(rowCount,columnCount))"
 )
 VALUE_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -42,6 +44,9 @@ VALUE_PARAMS = {
 # Google's front end refuses very long URLs (414); 150 tabs with Vietnamese
 # names fit well under this, a national spreadsheet would take a second call.
 MAX_URL_CHARS = 14_000
+# Every unit tab hoctap lays out (either kind, and tabs made before the kind was marked in A3) has the status
+# label in column B of its status row: it tells a unit tab from a tab someone added for their own notes.
+STATUS_LABEL_COL = 2
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class TabInfo:
     index: int
     rows: int
     cols: int
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,26 @@ def quote_tab(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _unquote_range_tab(a1_range: str) -> str:
-    name = a1_range.rsplit("!", 1)[0] if "!" in a1_range else a1_range
-    if len(name) >= 2 and name.startswith("'") and name.endswith("'"):
-        name = name[1:-1].replace("''", "'")
-    return name
+def range_tab(a1_range: str) -> str:
+    """The sheet name of an A1 range: `'Sở Y tế!'!A1:Z9` → `Sở Y tế!`, `Tab` → `Tab`.
+
+    A quoted name may hold `!`, `'` (doubled) and spaces, so it is read up to its closing quote,
+    never split on the last `!` of the whole string.
+    """
+    if a1_range.startswith("'"):
+        i, out = 1, []
+        while i < len(a1_range):
+            ch = a1_range[i]
+            if ch == "'":
+                if a1_range[i + 1:i + 2] == "'":
+                    out.append("'")
+                    i += 2
+                    continue
+                return "".join(out)
+            out.append(ch)
+            i += 1
+        return "".join(out)
+    return a1_range.split("!", 1)[0]
 
 
 def parse_metadata(raw: Any, spreadsheet_id: str) -> SpreadsheetInfo:
@@ -102,6 +123,7 @@ def parse_metadata(raw: Any, spreadsheet_id: str) -> SpreadsheetInfo:
                 index=int(p.get("index", len(tabs))),
                 rows=int(grid.get("rowCount", 0)),
                 cols=int(grid.get("columnCount", 0)),
+                hidden=p.get("hidden") is True,
             )
         )
     tabs.sort(key=lambda t: t.index)
@@ -154,9 +176,9 @@ def read_values(client: SheetsClient, info: SpreadsheetInfo) -> dict[str, list[l
             raise SheetsError(f"Bảng tính {sid}: {BAD_SHAPE} (số vùng dữ liệu trả về không khớp).")
         for requested, vr in zip(group, value_ranges, strict=True):
             vr = expect_dict(vr, sid)
-            title = _unquote_range_tab(requested)
+            title = range_tab(requested)
             returned = vr.get("range")
-            if isinstance(returned, str) and _unquote_range_tab(returned) != title:
+            if isinstance(returned, str) and range_tab(returned) != title:
                 raise SheetsError(f"Bảng tính {sid}: {BAD_SHAPE} (vùng «{returned}» không phải trang «{title}»).")
             values = vr.get("values", [])
             if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
@@ -169,12 +191,33 @@ def read_values(client: SheetsClient, info: SpreadsheetInfo) -> dict[str, list[l
     return out
 
 
+def without_private_cells(grid: list[list[Any]]) -> list[list[Any]]:
+    """The grid with the reporter's name and contact blanked: they stay in the spreadsheet, never in the archive
+    (which is committed to git) or anywhere else hoctap writes."""
+    family = grid_family(_pad(grid)) if grid else None
+    if family is None:
+        return grid
+    out = [list(row) for row in grid]
+    for f in family.header_fields:
+        if not f.private:
+            continue
+        letters, number = coordinate_from_string(family.header_cell(f.key))
+        r, c = number - 1, column_index_from_string(letters) - 1
+        if r < len(out) and c < len(out[r]) and out[r][c] not in (None, ""):
+            out[r][c] = ""
+    return out
+
+
 def snapshot_document(info: SpreadsheetInfo, values: dict[str, list[list[Any]]]) -> bytes:
-    """Deterministic bytes: same sheet content, same hash, so an unchanged pull adds no snapshot."""
+    """Deterministic bytes: same sheet content, same hash, so an unchanged pull adds no snapshot.
+
+    Private cells are blanked before archiving; a hidden tab is marked so the reader can refuse it.
+    """
     doc = {
         "spreadsheet_id": info.spreadsheet_id,
         "title": info.title,
-        "tabs": [{"title": t.title, "values": values.get(t.title, [])} for t in info.tabs],
+        "tabs": [{"title": t.title, "values": without_private_cells(values.get(t.title, [])), **({"hidden": True} if t.hidden else {})}
+                 for t in info.tabs],
     }
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
@@ -203,7 +246,7 @@ def _submissions(doc: dict[str, Any]) -> list[Submission]:
     file = str(doc.get("title") or doc.get("spreadsheet_id") or "Google Sheets")
     out: list[Submission] = []
     for tab in doc["tabs"]:
-        sub = read_tab(_pad(tab["values"]), file=file, tab=tab["title"], serial_dates=True)
+        sub = read_tab(_pad(tab["values"]), file=file, tab=tab["title"], serial_dates=True, hidden=tab.get("hidden") is True)
         if sub is not None:
             out.append(sub)
     return out
@@ -243,7 +286,9 @@ def current_statuses(archive: SnapshotArchive, snapshot: Snapshot) -> dict[str, 
     """Tab title → its status cell and the text it showed when pulled, so write-back skips unchanged tabs.
 
     Every unit tab is listed (an empty status as ""), so write-back knows which
-    tabs exist; the instructions tab and blank tabs have no status to write.
+    tabs exist. The instructions tab, blank tabs and tabs hoctap did not lay out
+    (no status label beside the status cell: someone's notes, a chart's data)
+    have no status cell, so write-back never writes into them.
     """
     doc = _document(archive.read(snapshot), snapshot.file)
     out: dict[str, TabStatus] = {}
@@ -251,7 +296,11 @@ def current_statuses(archive: SnapshotArchive, snapshot: Snapshot) -> dict[str, 
         grid = _pad(tab["values"])
         if tab["title"] == INSTRUCTIONS_TAB or is_blank_grid(grid):
             continue
-        cell = grid_family(grid).status_cell
+        family = grid_family(grid)
+        label = cell_value(grid, a1(family.status_row, STATUS_LABEL_COL))
+        if label != STATUS_LABEL:
+            continue
+        cell = family.status_cell
         value = cell_value(grid, cell)
         out[tab["title"]] = TabStatus(cell, "" if value is None else str(value))
     return out

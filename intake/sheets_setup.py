@@ -88,12 +88,13 @@ def desired_tabs(
     seen: dict[str, str] = {}
     warnings: list[str] = []
     for layout in layouts:
-        if layout.title in seen or layout.title == INSTRUCTIONS_TAB:
+        if layout.title.casefold() in seen or layout.title.casefold() == INSTRUCTIONS_TAB.casefold():
             raise IntakeError(
-                f"Hai đơn vị {seen.get(layout.title, '?')} và {layout.unit_id} có cùng tên trang «{layout.title}»: "
+                f"Hai đơn vị {seen.get(layout.title.casefold(), '?')} và {layout.unit_id} có cùng tên trang «{layout.title}» "
+                "(Google không phân biệt chữ hoa, chữ thường): "
                 "hãy sửa tên viết tắt (short_name) trong danh mục đơn vị."
             )
-        seen[layout.title] = layout.unit_id
+        seen[layout.title.casefold()] = layout.unit_id
         specs.append(unit_spec(layout, editors))
     active = {layout.unit_id for layout in layouts}
     no_editor = [layout.unit_id for layout in layouts if not editors.unit(layout.unit_id)]
@@ -113,7 +114,9 @@ def _batches(groups: Iterable[list[Request]]) -> list[list[Request]]:
     batches: list[list[Request]] = [[]]
     size = 0
     for group in groups:
-        cost = len(json.dumps(group, ensure_ascii=False).encode("utf-8"))
+        # Measured as sent: requests serialises `json=` with json.dumps' defaults, so every Vietnamese letter
+        # travels as a six-byte \uXXXX escape.
+        cost = len(json.dumps(group).encode("utf-8"))
         if batches[-1] and size + cost > MAX_BATCH_BYTES:
             batches.append([])
             size = 0
@@ -139,12 +142,12 @@ def setup_spreadsheet(
             spreadsheet_id, params={"includeGridData": "true", "fields": SETUP_FIELDS}
         )
     locale, observed = parse_state(raw, spreadsheet_id)
-    by_title = {o.title: o for o in observed}
+    by_title = {o.title.casefold(): o for o in observed}  # Google matches sheet names case-insensitively
     taken = {o.sheet_id for o in observed}
     groups: list[list[Request]] = []
     n_existing = len(observed)
     for spec in specs:
-        obs = by_title.get(spec.title)
+        obs = by_title.get(spec.title.casefold())
         if obs is None:
             sheet_id = new_sheet_id(spec.title, taken)
             index = 0 if spec.title == INSTRUCTIONS_TAB else n_existing + len(report.added_tabs)

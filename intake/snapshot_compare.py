@@ -2,23 +2,27 @@
 
 The comparison is between each origin's latest snapshot before a pull (as
 listed by a previous `index.jsonl`) and its latest snapshot now. Submissions
-are compared by their values only; the status cell and the layout are not
-submissions, so a snapshot that changed only those lists no unit.
+are compared by what units and reviewers type, by value only; the status
+cell and the layout (including the header cells hoctap writes itself: the
+unit's name, its set and type) are not submissions, so a snapshot that changed
+only those lists no unit.
 `hoctap.snapshot_changes` turns the result into the scheduled job's commit message.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from intake.errors import IntakeError
-from intake.snapshots import Snapshot, SnapshotArchive
+from intake.snapshots import Snapshot, SnapshotArchive, parse_entries
+from intake.tab_layouts import FAMILIES
 from scoring.canonical import RawCell, Submission
 
 Kind = Literal["mới", "sửa", "xóa"]
+# Header cells hoctap writes and locks (the template rewrites them when the registry renames a unit).
+WRITTEN_BY_HOCTAP = frozenset(f.key for family in FAMILIES for f in family.header_fields if f.editor is None)
 
 
 @dataclass(frozen=True)
@@ -39,15 +43,14 @@ class OriginChange:
 
 
 def parse_index(text: str) -> list[Snapshot]:
-    """The snapshots an `index.jsonl` text lists, in order (a blank or missing index lists none)."""
-    out: list[Snapshot] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            out.append(Snapshot(**json.loads(line), new=False))
-        except (ValueError, TypeError):
-            raise IntakeError(f"index.jsonl, dòng {number}: không phải một bản ghi bản lưu hợp lệ.") from None
+    """The snapshots a previous `index.jsonl` listed, in order (a blank or missing index lists none).
+
+    Strict where the archive itself is lenient: a commit message built from a damaged previous index would
+    name the wrong changes, so the first damaged line stops the command.
+    """
+    out, warnings = parse_entries(text, "index.jsonl")
+    if warnings:
+        raise IntakeError(warnings[0].replace(", đã bỏ qua.", "."))
     return out
 
 
@@ -59,13 +62,13 @@ def _plain(value: Any) -> str:
 
 
 def _fingerprint(sub: Submission) -> tuple[Any, ...]:
-    """Everything a unit typed, without the places the values came from."""
+    """Everything a unit or its reviewer typed, without the places the values came from."""
 
     def values(cells: Mapping[str, RawCell]) -> tuple[tuple[str, str], ...]:
         return tuple(sorted((k, _plain(c.value)) for k, c in cells.items()))
 
     return (
-        values(sub.fields),
+        values({k: c for k, c in sub.fields.items() if k not in WRITTEN_BY_HOCTAP}),
         values(sub.indicators),
         values(sub.verified),
         values(sub.council),

@@ -19,6 +19,10 @@ from scoring.canonical import Submission
 from scoring.results_folder import SourceRecord
 
 READERS = {".csv": read_csv, ".xlsx": read_workbook}
+# Spreadsheets hoctap does not read: in a folder of sources one of these is an agency's report in the wrong
+# format, so the run stops and says so rather than leaving it out.
+REFUSED = {".xls": "Excel 97–2003", ".xlsm": "Excel có macro", ".xlsb": "Excel nhị phân", ".ods": "LibreOffice",
+           ".numbers": "Numbers", ".tsv": "TSV"}
 
 
 @dataclass
@@ -45,10 +49,13 @@ def read_source(path: Path, when: datetime) -> Collected:
     """An agency workbook, a wide CSV, or a folder holding any number of them."""
     out = Collected()
     for file in _files(path):
-        reader = READERS.get(file.suffix.lower())
+        suffix = file.suffix.lower()
+        reader = READERS.get(suffix)
         if reader is None:
-            if path.is_file():
-                raise IntakeError(f"{file.name}: chỉ đọc được tệp .xlsx hoặc .csv.")
+            if path.is_file() or suffix in REFUSED:
+                kind = f" (tệp {REFUSED[suffix]})" if suffix in REFUSED else ""
+                raise IntakeError(f"{file.name}{kind}: chỉ đọc được tệp .xlsx hoặc .csv; hãy lưu lại thành .xlsx "
+                                  "(Excel: Tệp → Lưu thành → Sổ làm việc Excel) rồi chạy lại.")
             out.skipped.append(file.relative_to(path).as_posix())
             continue
         try:

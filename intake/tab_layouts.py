@@ -10,13 +10,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from intake.errors import IntakeError
-from intake.layout import Family, TabLayout
+from intake.layout import Family, TabLayout, tab_title
 from intake.layout_levels import LEVELS_FAMILY, build_levels_layout, levels_instructions
 from intake.layout_points import POINTS_FAMILY, build_points_layout, points_instructions
 from scoring.levels import CdhtRule
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
-from scoring.registry import Unit
+from scoring.canonical import Submission
+from scoring.registry import Registry, Unit
+from scoring.text import clean_text
+from scoring.values import display, is_blank
 
 FAMILIES: tuple[Family, ...] = (POINTS_FAMILY, LEVELS_FAMILY)
 
@@ -28,9 +31,10 @@ def family_of(marker: Any) -> Family:
 
 
 def tab_layout(rubric: PointsRubric | LevelsRubric, unit: Unit, year: int, deadline_words: str,
-               cdht_rule: CdhtRule = "ca-hai") -> TabLayout:
+               cdht_rule: CdhtRule = "ca-hai", receiving_body: str | None = None) -> TabLayout:
+    """`receiving_body`: where this unit's report goes that year (the period's Sở, or a district's Phòng)."""
     if isinstance(rubric, PointsRubric):
-        return build_points_layout(rubric, unit, year, deadline_words)
+        return build_points_layout(rubric, unit, year, deadline_words, receiving_body or "Sở GD&ĐT")
     cset = rubric.set_for_cap(unit.cap or "")
     utype = rubric.unit_types.get(unit.loai or "")
     if cset is None or utype is None:
@@ -39,7 +43,24 @@ def tab_layout(rubric: PointsRubric | LevelsRubric, unit: Unit, year: int, deadl
             f"cần để lập trang tính theo {rubric.info.short_title}."
         )
     public = unit.cong_lap if unit.cong_lap is not None else utype.public_default
-    return build_levels_layout(rubric, cset, utype, public, unit, year, deadline_words, cdht_rule)
+    return build_levels_layout(rubric, cset, utype, public, unit, year, deadline_words, cdht_rule,
+                               receiving_body or cset.receiving_body)
+
+
+def flag_misplaced_tabs(subs: Sequence[Submission], registry: Registry) -> None:
+    """A tab whose unit-id cell names another unit than the tab's own is rejected, not scored as that unit.
+
+    Each unit's tab is titled by `tab_layout` from its short name, so the title tells whose tab it is.
+    """
+    owners = {tab_title(u).casefold(): u for u in registry.units}
+    for sub in subs:
+        if sub.origin.tab is None or is_blank(sub.unit.value):
+            continue
+        owner = owners.get(sub.origin.tab.casefold())
+        typed = clean_text(sub.unit.value)
+        if owner is not None and typed.casefold() != owner.id:
+            sub.reader_problems.append(("trang-sai-don-vi", sub.unit.place,
+                                        {"typed": display(typed), "owner": f"{owner.name} ({owner.id})"}))
 
 
 def tab_instructions(rubric: PointsRubric | LevelsRubric, deadline_words: str) -> Sequence[str]:

@@ -52,11 +52,15 @@ def grid_family(grid: Grid) -> Family:
     return family_of(cell_value(grid, MARKER_CELL))
 
 
-def read_tab(grid: Grid, file: str, tab: str, *, serial_dates: bool = False) -> Submission | None:
+def read_tab(grid: Grid, file: str, tab: str, *, serial_dates: bool = False, hidden: bool = False,
+             beyond: str | None = None) -> Submission | None:
     """The submission a tab holds; None for the instructions tab and for empty tabs.
 
     `serial_dates`: the grid came from the Sheets API with SERIAL_NUMBER dates,
-    so a number in a date field is a day count, converted here.
+    so a number in a date field is a day count, converted here. A `hidden` tab, a
+    tab with cells far outside the layout (`beyond`: the farthest cell) and an
+    indicator row typed twice are read, then rejected with their reason: they are
+    what someone left behind, and scoring them would be a guess.
     """
     if tab == INSTRUCTIONS_TAB or is_blank_grid(grid):
         return None
@@ -77,6 +81,7 @@ def read_tab(grid: Grid, file: str, tab: str, *, serial_dates: bool = False) -> 
 
     sub = Submission(origin=origin, unit=fields.pop("ma_don_vi"), year=fields.pop("nam"), fields=fields)
     reviewer = sub.verified if family.reviewer == "verified" else sub.council
+    rows_of: dict[str, int] = {}
     for row in range(family.table_header_row + 1, len(grid) + 1):
         ident = _get(grid, row, 1)
         if ident is None:
@@ -84,11 +89,20 @@ def read_tab(grid: Grid, file: str, tab: str, *, serial_dates: bool = False) -> 
         ident = str(ident).strip()
         if not INDICATOR_ID.match(ident):
             continue
+        if ident in rows_of:
+            sub.reader_problems.append(("dong-trung", origin.at(cell=a1(row, 1)),
+                                        {"indicator": ident, "first": a1(rows_of[ident], 1)}))
+            continue
+        rows_of[ident] = row
         sub.indicators[ident] = RawCell(_get(grid, row, family.col_value), origin.at(cell=a1(row, family.col_value)))
         reviewer[ident] = RawCell(_get(grid, row, family.col_reviewer), origin.at(cell=a1(row, family.col_reviewer)))
         sub.evidence[ident] = RawCell(_get(grid, row, family.col_evidence), origin.at(cell=a1(row, family.col_evidence)))
     if _untouched(sub, family):
         return None
+    if hidden:
+        sub.reader_problems.append(("trang-an", origin, {}))
+    if beyond is not None:
+        sub.reader_problems.append(("vung-qua-lon", origin.at(cell=beyond), {}))
     return sub
 
 

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from intake.sheets_client import RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
-from intake.sheets_pull import TabStatus, quote_tab
+from intake.errors import SheetsError
+from intake.sheets_pull import TabStatus, parse_metadata, quote_tab, range_tab, read_metadata
 
 # A cell holds up to 50,000 characters; a status longer than this is a wall nobody reads.
 MAX_STATUS_CHARS = 2_000
@@ -24,14 +25,17 @@ class WriteBackReport:
     written: list[str] = field(default_factory=list)  # tab titles, in the order written
     skipped: int = 0  # tabs whose status was already the one we would write
     not_unit_tabs: list[str] = field(default_factory=list)  # statuses for tabs the pull did not list as unit tabs
+    gone: list[str] = field(default_factory=list)  # unit tabs renamed or deleted between the pull and the write
     api_calls: int = 0
 
     def summary(self) -> str:
+        gone = (f" Không ghi được vào {len(self.gone)} trang đã đổi tên hoặc bị xóa sau lần lấy dữ liệu: "
+                + ", ".join(self.gone) + ".") if self.gone else ""
         if not self.written:
-            return f"Không ghi trạng thái: {self.skipped} trang không thay đổi."
+            return f"Không ghi trạng thái: {self.skipped} trang không thay đổi.{gone}"
         return (
             f"Đã ghi trạng thái vào {len(self.written)} trang ({self.api_calls} lệnh gọi API); "
-            f"{self.skipped} trang không thay đổi."
+            f"{self.skipped} trang không thay đổi.{gone}"
         )
 
 
@@ -75,8 +79,27 @@ def write_back(
         return report
     client = client or make_sheets_client(policy)
     before = client.counter.sent
-    with sheets_call(spreadsheet_id, client.service_email):
-        raw = client.http.values_batch_update(spreadsheet_id, body={"valueInputOption": "RAW", "data": data})
+    try:
+        with sheets_call(spreadsheet_id, client.service_email):
+            raw = client.http.values_batch_update(spreadsheet_id, body={"valueInputOption": "RAW", "data": data})
+    except SheetsError as exc:
+        if exc.status != 400:
+            raise
+        # A tab renamed or deleted since the pull makes Google refuse the whole batch ("Unable to parse range"):
+        # read which tabs exist now (1 call) and write the others, once.
+        info = parse_metadata(read_metadata(client, spreadsheet_id), spreadsheet_id)
+        existing = {t.title for t in info.tabs}
+        gone = [tab for tab in report.written if tab not in existing]
+        if not gone:
+            raise
+        report.gone = gone
+        report.written = [tab for tab in report.written if tab in existing]
+        data = [d for d in data if range_tab(str(d["range"])) in existing]
+        if data:
+            with sheets_call(spreadsheet_id, client.service_email):
+                raw = client.http.values_batch_update(spreadsheet_id, body={"valueInputOption": "RAW", "data": data})
+        else:
+            raw = {}
     expect_dict(raw, spreadsheet_id)
     report.api_calls = client.counter.sent - before
     return report

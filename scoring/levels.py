@@ -7,11 +7,14 @@ The rules, each from the circular:
 - a tiêu chí is đạt when all its chỉ tiêu are (khoản 4 Điều 9, 15); a level is
   reached when every applicable chỉ tiêu of that level is đạt (Điều 8, 14);
 - chỉ tiêu that do not apply to the unit's type are `khong-ap-dung`;
-- the Hội đồng's judgement (`hd_<id>`) replaces the unit's own for that chỉ tiêu.
+- the Hội đồng's judgement (`hd_<id>`) replaces the unit's own for that chỉ tiêu at the
+  requested level (and where it logically carries, see `_council_at`);
+- level 2 counts as reached only with level 1 (it is an upgrade, khoản 3 Điều 5 and 11).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -191,10 +194,16 @@ def judge_levels(sub: Submission, rubric: LevelsRubric, unit: Unit, problems: li
                                              indicator=ind.id))
         evidence = None if evidence_cell is None or _is_not_applicable_mark(evidence_cell) else clean_text(evidence_cell.value)
         reported[ind.id] = Reported(answer, count, learners_count, evidence, council)
-    known = rubric.all_indicator_ids
-    for ind_id, c in {**sub.indicators, **sub.council, **sub.verified}.items():
-        if ind_id not in known or cset.indicator(ind_id) is None:
-            problems.append(Problem.make("chi-so-la", c.place, indicator=ind_id, rubric=f"{rubric.info.short_title}, {cset.title}"))
+    foreign = [(i, c) for i, c in itertools.chain(sub.indicators.items(), sub.council.items())
+               if cset.indicator(i) is None]
+    foreign += [(f"td_{i}", c) for i, c in sub.verified.items()]  # verified points belong to TT 22
+    reported_unknown: set[str] = set()
+    for ind_id, c in foreign:
+        # A blank cell under another set's or law's column (a source mixing years or sets) says nothing.
+        if not is_blank(c.value) and ind_id not in reported_unknown:
+            reported_unknown.add(ind_id)
+            problems.append(Problem.make("chi-so-la", c.place, indicator=ind_id,
+                                         rubric=f"{rubric.info.short_title}, {cset.title}"))
     reasons = sub.fields.get("hd_ly_do")
     if problems or level is None or members is None:
         return None
@@ -244,6 +253,32 @@ def _own_result(ind: LevelIndicator, level: int, rep: Reported, cells: LevelCell
     return ("khong-dat" if reasons else "dat"), reasons
 
 
+def _council_at(ind: LevelIndicator, level: int, requested: int,
+                council: Literal["dat", "khong-dat"] | None) -> Literal["dat", "khong-dat"] | None:
+    """The Hội đồng's judgement where it holds, else None (the unit's own judgement stands).
+
+    The council appraises the dossier at the level it requests (điểm c khoản 1, điểm c–đ khoản 2
+    Điều 10 and 16). A yes/no chỉ tiêu asks the same at both levels; a graded one (a share, a
+    digital level) asks less at level 1, so the council's "đạt" also holds below the requested
+    level but says nothing above it: "đạt" on 91% of members at level 1 is not 95% at level 2.
+    Its "không đạt" is never overruled by the unit's own reading.
+    """
+    if council is None or council == "khong-dat" or ind.kind == "yes-no" or level <= requested:
+        return council
+    return None
+
+
+def _highest(met: dict[int, bool]) -> int:
+    """The highest level whose own chỉ tiêu are all met (0: none).
+
+    Each level stands on its own text: "được công nhận đạt … mức độ 2 khi đạt đầy đủ các tiêu chí, chỉ tiêu
+    được quy định tại Điều 7" (khoản 2 Điều 8; khoản 2 Điều 14 for Điều 13), as INTERFACES.md's
+    `level_met` says. Level 2's thresholds are never below level 1's; only applicability can differ
+    (district 3.3 at level 2 binds public units alone, điểm c khoản 3 Điều 7).
+    """
+    return max((level for level in LEVELS if met[level]), default=0)
+
+
 def assess_levels(cells: LevelCells, cdht_rule: CdhtRule = "ca-hai") -> LevelsOutcome:
     """Judge every chỉ tiêu against both levels; the council's judgement replaces the unit's own."""
     checks: dict[str, IndicatorCheck] = {}
@@ -261,9 +296,10 @@ def assess_levels(cells: LevelCells, cdht_rule: CdhtRule = "ca-hai") -> LevelsOu
                 continue
             own, reasons = _own_result(ind, level, rep, cells, cdht_rule)
             own_at[level] = own
-            if rep.council is not None:
-                by_level[level] = rep.council
-                reasons = ["Hội đồng đánh giá: không đạt"] if rep.council == "khong-dat" else []
+            verdict = _council_at(ind, level, requested, rep.council)
+            if verdict is not None:
+                by_level[level] = verdict
+                reasons = ["Hội đồng đánh giá: không đạt"] if verdict == "khong-dat" else []
             else:
                 by_level[level] = own
             reasons_at[level] = reasons
@@ -288,8 +324,8 @@ def assess_levels(cells: LevelCells, cdht_rule: CdhtRule = "ca-hai") -> LevelsOu
     return LevelsOutcome(
         set=cells.criteria_set.id,
         level_requested=requested,
-        level_met=max((lv for lv in LEVELS if met[lv]), default=0),
-        self_level_met=max((lv for lv in LEVELS if met_own[lv]), default=0),
+        level_met=_highest(met),
+        self_level_met=_highest(met_own),
         checks=checks,
         criteria_met=criteria_met,
         learners=cells.learners,

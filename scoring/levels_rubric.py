@@ -230,9 +230,8 @@ def _set(raw: dict[str, Any], types: Mapping[str, UnitType], path: Path) -> Crit
             seen.add(ind.id)
         if not indicators:
             raise RubricError(f"{path.name}: tiêu chí {cid} của bộ {sid} không có chỉ tiêu nào.")
-        criteria.append(LevelCriterion(cid, text(c, "title", f"tiêu chí {cid}", path),
-                                       _per_level(req(c, "citations", f"tiêu chí {cid}", path), f"citations của tiêu chí {cid}", path),
-                                       indicators))
+        citations = _per_level(req(c, "citations", f"tiêu chí {cid}", path), f"citations của tiêu chí {cid}", path)
+        criteria.append(LevelCriterion(cid, text(c, "title", f"tiêu chí {cid}", path), citations, indicators))
     return CriteriaSet(
         id=sid, cap=text(raw, "cap", f"bộ {sid}", path), title=text(raw, "title", f"bộ {sid}", path),
         level_citations=_per_level(req(raw, "level_citations", f"bộ {sid}", path), "level_citations", path),

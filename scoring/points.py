@@ -237,7 +237,12 @@ def judge_points(sub: Submission, rubric: PointsRubric, problems: list[Problem])
             if vvalue is not None:
                 verified[ind.id] = vvalue
     known = set(rubric.indicator_ids)
-    for ind_id, cell in {**sub.indicators, **sub.verified, **sub.council}.items():
-        if ind_id not in known:
+    foreign = [(i, c) for i, c in itertools.chain(sub.indicators.items(), sub.verified.items()) if i not in known]
+    foreign += [(f"hd_{i}", c) for i, c in sub.council.items()]  # a Hội đồng judgement belongs to TT 24
+    reported: set[str] = set()
+    for ind_id, cell in foreign:
+        # A blank cell under another law's column (a source mixing TT 22 and TT 24 years) says nothing.
+        if ind_id not in reported and not is_blank(cell.value):
+            reported.add(ind_id)
             problems.append(Problem.make("chi-so-la", cell.place, indicator=ind_id, rubric=rubric.info.short_title))
     return PointCells(self_points, verified if len(verified) == len(rubric.indicators) else None)

@@ -33,9 +33,15 @@ MESSAGES: dict[str, str] = {
     "thieu-thong-tin": "chưa ghi {label}",
     "muc-khong-hop-le": "«{value}» không phải mức độ đề nghị hợp lệ (ghi 1 hoặc 2)",
     "khong-phai-dat": "«{value}» không hợp lệ (chỉ tiêu {indicator}: ghi «đạt» hoặc «không đạt»)",
-    "muc-cds-khong-hop-le": "«{value}» không phải mức chuyển đổi số hợp lệ (chỉ tiêu {indicator}: ghi «cơ bản», «tốt» hoặc «chưa đạt»)",
+    "muc-cds-khong-hop-le": (
+        "«{value}» không phải mức chuyển đổi số hợp lệ (chỉ tiêu {indicator}: ghi «cơ bản», «tốt» hoặc «chưa đạt»)"
+    ),
     "vuot-so-thanh-vien": "{count} lớn hơn tổng số thành viên {members} (chỉ tiêu {indicator})",
     "vuot-so-nguoi-hoc": "{count} lớn hơn tổng số người học {learners} (chỉ tiêu {indicator})",
+    "dong-trung": "chỉ tiêu {indicator} có hai dòng (dòng đầu ở ô {first}); hãy xóa dòng thừa",
+    "trang-an": "trang tính đang bị ẩn; hãy hiện trang (hoặc xóa nếu là bản sao cũ) rồi kiểm tra lại",
+    "vung-qua-lon": "trang tính có dữ liệu ngoài vùng của mẫu (đến ô này); hãy xóa các ô đó",
+    "trang-sai-don-vi": "ô mã đơn vị ghi «{typed}», nhưng đây là trang của {owner}; hãy sửa lại mã đơn vị",
     "chua-phan-loai": "danh mục chưa ghi cấp (cap) và loại (loai) của đơn vị, cần cho {rubric}",
 }
 

@@ -63,6 +63,8 @@ def _common_tail() -> list[Column]:
         Column("ngay_gui", "Ngày nộp", lambda r: r.submitted, width=11),
         Column("tinh_trang_nop", "Tình trạng nộp", lambda r: r.submission_status,
                lambda r: STATUS_LABELS[r.submission_status], width=14),
+        Column("ghi_chu", "Ghi chú của đơn vị", lambda r: r.note, width=30),
+        Column("y_kien_tham_dinh", "Ý kiến thẩm định (Hội đồng)", lambda r: r.council_note, width=30),
     ]
 
 
@@ -115,4 +117,5 @@ def frame(rows: Sequence[ResultRow], columns: Sequence[Column], *, labels: bool 
     for col in columns:
         read = col.label_value if labels and col.label_value is not None else col.code
         data[col.label if labels else col.name] = [neutralise(read(r)) for r in rows]
-    return pd.DataFrame(data, columns=[c.label if labels else c.name for c in columns])
+    # object columns: a whole number stays 10 (not 10.0) in a column that also holds 9.5 or a blank.
+    return pd.DataFrame(data, columns=[c.label if labels else c.name for c in columns], dtype=object)

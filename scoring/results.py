@@ -103,7 +103,7 @@ class LevelsOutcome:
 
     set: str  # "cap-tinh" or "cap-huyen"
     level_requested: int
-    level_met: int  # 0, 1 or 2: the highest level all of whose applicable chỉ tiêu are met
+    level_met: int  # 0, 1 or 2: the highest level all of whose applicable chỉ tiêu are met, with every level below it
     self_level_met: int  # the same, from the unit's own judgements only
     checks: Mapping[str, IndicatorCheck]
     criteria_met: Mapping[str, bool]  # per tiêu chí, at the requested level

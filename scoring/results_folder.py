@@ -78,7 +78,7 @@ def _atomic_write(path: Path, content: bytes) -> bool:
         pass
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(content)
-    os.replace(tmp, path)
+    tmp.replace(path)
     return True
 
 

@@ -124,10 +124,24 @@ def to_bool(value: Any) -> bool:
     raise NotANumberError
 
 
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_PHONE = re.compile(r"(?:\+?\d[\s.()-]*){9,}")
+MAX_QUOTE = 60  # characters of a bad value quoted back; the message names the cell, the rest is noise
+
+
 def display(value: Any) -> str:
-    """How a raw value is quoted back in a message."""
+    """How a raw value is quoted back in a message: short, and never an e-mail address or a phone number.
+
+    Rejection reasons are published (status pages, downloads, the job summary), so a contact typed into
+    the wrong cell is named by its kind, not echoed.
+    """
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y")
-    return clean_text(value)
+    text = clean_text(value)
+    if _EMAIL.search(text):
+        return "(giá trị giống địa chỉ thư điện tử, không hiển thị)"
+    if _PHONE.search(text):
+        return "(giá trị giống số điện thoại, không hiển thị)"
+    return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"

@@ -29,9 +29,7 @@ from pathlib import Path
 
 from hoctap import pipeline
 from hoctap.project import Project
-from intake.layout import deadline_text
 from intake.layout_levels import COL_EVIDENCE, COL_VALUE
-from intake.tab_layouts import tab_instructions, tab_layout
 from intake.workbook import build_workbook
 from scoring.levels_rubric import LevelIndicator, LevelsRubric
 from scoring.points import PointsRubric
@@ -211,11 +209,9 @@ def decisions(project: Project, registry: Registry) -> list[list[str]]:
 
 def fill_workbook(path: Path, project: Project, registry: Registry, rubric: LevelsRubric) -> None:
     """The 2026 agency workbook, made by `hoctap template`'s own writer; some units have started filling it in."""
-    deadline = pipeline.scoring_options(project, registry).deadline(IN_PROGRESS, rubric)
-    words = deadline_text(deadline.before)
+    _, layouts, instructions = pipeline.year_tabs(project, IN_PROGRESS)
+    wb = build_workbook(layouts, instructions)
     units = [u for u in registry.active(IN_PROGRESS)]
-    layouts = [tab_layout(rubric, u, IN_PROGRESS, words) for u in units]
-    wb = build_workbook(layouts, tab_instructions(rubric, words))
     rows = {r["ma_don_vi"]: r for r in levels_rows(IN_PROGRESS, rubric, units, submit_share=1.0)}
     started = [u.id for u in units][::4]  # a quarter of the units have filled their tab so far
     for layout in layouts:

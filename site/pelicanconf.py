@@ -10,7 +10,7 @@ results that `hoctap run` (or `hoctap build`) leaves in `.hoctap/ket-qua/`;
 from __future__ import annotations
 
 SITENAME = "Đơn vị học tập"
-SITESUBTITLE = "Kết quả tự đánh giá, xếp loại Đơn vị học tập theo Thông tư 22/2020/TT-BGDĐT"
+SITESUBTITLE = "Kết quả đánh giá, công nhận “Đơn vị học tập” theo Thông tư 24/2023/TT-BGDĐT và kết quả các năm trước"
 AUTHOR = "Sở Giáo dục và Đào tạo"
 SITEURL = ""
 RELATIVE_URLS = True

@@ -12,6 +12,9 @@ key it trusts, so google-auth's real service-account flow runs end to end.
 
 Not a Sheets engine: formulas are stored as given and only `=SUM(...)` is
 evaluated for `values:batchGet` (hoctap never reads formula cells).
+
+At the end, `google_template` and `set_up`: what `hoctap template --google`
+asks of it, built the way the command builds it, for the tests to drive.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import copy
 import json
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import Counter
@@ -27,10 +31,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+
+if TYPE_CHECKING:
+    from hoctap.project import Project
+    from intake.layout import TabLayout
+    from intake.sheets_client import RetryPolicy, SheetsClient
+    from intake.sheets_setup import SetupReport
+    from intake.sheets_spec import TabSpec
 
 OWNER = "chu-bang-tinh@example.com"
 TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
@@ -61,6 +72,7 @@ class Sheet:
     protected: list[dict[str, Any]] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)  # 0-based column → px
     heights: dict[int, int] = field(default_factory=dict)  # 0-based row → px
+    hidden: bool = False
 
     def quoted(self) -> str:
         return self.title if re.fullmatch(r"[A-Za-z0-9_]+", self.title) else "'" + self.title.replace("'", "''") + "'"
@@ -73,10 +85,13 @@ class Sheet:
             )
 
     def properties(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "sheetId": self.sheet_id, "title": self.title, "index": self.index, "sheetType": "GRID",
             "gridProperties": {"rowCount": self.rows, "columnCount": self.cols},
         }
+        if self.hidden:
+            out["hidden"] = True  # the API omits false booleans
+        return out
 
 
 @dataclass
@@ -88,8 +103,9 @@ class Book:
     next_protected_id: int = 1000
 
     def sheet(self, title: str) -> Sheet:
+        """Sheet names are matched case-insensitively, as Google does."""
         for s in self.sheets:
-            if s.title == title:
+            if s.title.casefold() == title.casefold():
                 return s
         raise bad_request(f"Unable to parse range: {title}")
 
@@ -118,15 +134,28 @@ class Fault:
 
 
 def parse_a1(a1: str) -> tuple[str | None, Box | None]:
-    """'Tab'!A1:G10 → (tab, box); a bare tab name → (tab, None)."""
-    if "!" in a1:
-        tab, _, cells = a1.rpartition("!")
+    """'Tab'!A1:G10 → (tab, box); a bare tab name → (tab, None). A quoted name may hold `!` and doubled `'`."""
+    if a1.startswith("'"):
+        i, name = 1, []
+        while i < len(a1):
+            if a1[i] == "'":
+                if a1[i + 1:i + 2] == "'":
+                    name.append("'")
+                    i += 2
+                    continue
+                break
+            name.append(a1[i])
+            i += 1
+        rest = a1[i + 1:]
+        if rest and not rest.startswith("!"):
+            raise bad_request(f"Unable to parse range: {a1}")
+        tab, cells = "".join(name), rest[1:]
     elif re.fullmatch(r"[A-Z]{1,3}\d+(:[A-Z]{1,3}\d+)?", a1):
         tab, cells = "", a1
+    elif "!" in a1:
+        tab, _, cells = a1.partition("!")
     else:
         tab, cells = a1, ""
-    if tab.startswith("'") and tab.endswith("'") and len(tab) >= 2:
-        tab = tab[1:-1].replace("''", "'")
     if not cells:
         return tab or None, None
     first, _, last = cells.partition(":")
@@ -165,6 +194,15 @@ def _json_number(x: float) -> int | float:
     return int(x) if float(x).is_integer() else x
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that gave up (a read timeout the tests provoke) is not a server error worth a traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class SheetsServer:
     """The fake API; `url` is what HOCTAP_SHEETS_ENDPOINT points at."""
 
@@ -198,7 +236,7 @@ class SheetsServer:
             def do_POST(self) -> None:
                 server._handle(self, "POST")
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
@@ -304,7 +342,7 @@ class SheetsServer:
         with self.lock:
             self.calls[kind] += 1
             self.log.append({"method": method, "kind": kind, "query": query,
-                             "body": json.loads(body) if body else None, "path": path})
+                             "body": json.loads(body) if body else None, "path": path, "bytes": len(body)})
             fault = self._take_fault(kind)
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay)
@@ -561,7 +599,7 @@ class SheetsServer:
     def _r_addSheet(self, work: Book, args: dict[str, Any]) -> dict[str, Any]:
         props = args.get("properties", {})
         title = props.get("title") or f"Trang tính{len(work.sheets) + 1}"
-        if any(s.title == title for s in work.sheets):
+        if any(s.title.casefold() == title.casefold() for s in work.sheets):
             raise bad_request(f'A sheet with the name "{title}" already exists. Please enter another name.')
         sheet_id = props.get("sheetId")
         if sheet_id is None:
@@ -742,3 +780,48 @@ def iter_requests(server: SheetsServer, kind: str) -> Iterator[dict[str, Any]]:
     for entry in server.log:
         if entry["kind"] == kind:
             yield entry
+
+
+# --- what `hoctap template --google` sends it ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoogleTemplate:
+    """The tabs `hoctap template --google ID --year YYYY` lays out."""
+
+    year: int
+    layouts: dict[str, TabLayout]  # by unit id, in the registry's order
+    instructions: tuple[str, ...]
+    specs: list[TabSpec]
+    warnings: list[str]
+
+    def layout(self, unit_id: str) -> TabLayout:
+        return self.layouts[unit_id]
+
+
+def google_template(project: Project, year: int) -> GoogleTemplate:
+    """The year's tabs (`hoctap.pipeline.year_tabs`, as the command) and the project's editors: what set-up is given."""
+    from hoctap import pipeline
+    from intake.sheets_editors import load_editors
+    from intake.sheets_setup import desired_tabs
+
+    _, layouts, instructions = pipeline.year_tabs(project, year)
+    specs, warnings = desired_tabs(layouts, instructions, load_editors(project.path("editors_file")))
+    return GoogleTemplate(year, {t.unit_id: t for t in layouts}, tuple(instructions), specs, warnings)
+
+
+def set_up(spreadsheet_id: str, project: Project, year: int, *, units: Sequence[str] | None = None,
+           client: SheetsClient | None = None, policy: RetryPolicy | None = None) -> tuple[SetupReport, GoogleTemplate]:
+    """`hoctap template --google spreadsheet_id --year year` in the project, through real gspread.
+
+    `units`: lay out only the instructions and these units' tabs (a smaller spreadsheet, for speed).
+    """
+    from intake.sheets_setup import setup_spreadsheet
+
+    template = google_template(project, year)
+    specs = template.specs
+    if units is not None:
+        keep = {template.specs[0].title, *(template.layout(u).title for u in units)}
+        specs = [s for s in specs if s.title in keep]
+    report = setup_spreadsheet(spreadsheet_id, specs, warnings=template.warnings, client=client, policy=policy)
+    return report, template

@@ -1,15 +1,17 @@
-"""The README documents every setting and command, and .ci/run runs exactly the README's test command."""
+"""The README documents every setting, command and rejection code, and .ci/run runs exactly the README's test command."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from intake.cli import COMMANDS, make_parser
-from intake.settings import SETTINGS
+from support import ROOT_REPO
 
-ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+from hoctap.cli import make_parser
+from hoctap.commands import COMMANDS
+from hoctap.settings import SETTINGS
+from scoring.problems import MESSAGES
+
+README = (ROOT_REPO / "README.md").read_text(encoding="utf-8")
 
 
 def code_blocks(text: str) -> list[str]:
@@ -28,10 +30,12 @@ def test_every_setting_is_documented_in_the_readme_table() -> None:
     assert documented == {s.name for s in SETTINGS}  # every setting, and nothing that does not exist
 
 
-def test_every_command_is_documented() -> None:
+def test_every_command_is_documented_with_its_options() -> None:
+    parser = make_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    assert set(subparsers.choices) == set(COMMANDS)  # type: ignore[union-attr]
     for command in COMMANDS:
         assert f"`hoctap {command}" in README, command
-    make_parser()  # the parser builds with every documented command
 
 
 def test_first_screen_gives_the_build_and_test_commands() -> None:
@@ -43,12 +47,23 @@ def test_first_screen_gives_the_build_and_test_commands() -> None:
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     test_command = code_blocks(README)[1]
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci = (ROOT_REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
 
 
 def test_readme_lists_every_rejection_code() -> None:
-    from scoring.problems import MESSAGES
-
     for code in MESSAGES:
         assert f"`{code}`" in README, code
+
+
+def test_the_where_things_live_table_names_only_files_that_exist() -> None:
+    table = section("## Mọi thứ nằm ở đâu")
+    named = set(re.findall(r"`((?:hoctap|intake|scoring|site|content|scripts)/[\w./-]+)`", table))
+    assert len(named) > 25
+    for path in named:
+        assert (ROOT_REPO / path).exists(), path
+    modules = {p.relative_to(ROOT_REPO).as_posix() for d in ("hoctap", "intake", "scoring") for p in (ROOT_REPO / d).glob("*.py")
+               if p.name not in {"__init__.py", "__main__.py", "errors.py", "py.typed"}}
+    shown = {p for p in named if p.endswith(".py")} | {f"intake/{m}.py" for m in re.findall(r"`(sheets_\w+)\.py`", table)}
+    missing = sorted(m for m in modules if m not in shown and m.split("/")[-1] not in table)
+    assert not missing, f"modules the README's map does not name: {missing}"

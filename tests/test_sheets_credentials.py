@@ -11,24 +11,26 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sheets_server import SheetsServer
+from sheets_server import SheetsServer, set_up
 
+from hoctap.project import Project
 from intake.errors import IntakeError, SheetsError
-from intake.settings import Settings
 from intake.sheets_client import make_sheets_client
 from intake.sheets_pull import current_statuses, pull, submissions_from_snapshot
-from intake.sheets_setup import setup_spreadsheet
 from intake.snapshots import SnapshotArchive
 from intake.writeback import write_back
 
 SID = "1CredentialTestSpreadsheet_0123456789abcdef"
 EMAIL = "hoctap-sync@hoctap-long-an.iam.gserviceaccount.com"
 SECRET = "SECRET-c0ffee-do-not-leak-7f3a9b"
+WHEN = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+YEAR = 2026  # a Thông tư 24 year: Tây Ninh's units, levels tabs
 
 
 @pytest.fixture(scope="module")
@@ -89,25 +91,26 @@ def assert_nowhere(texts: list[str], secrets: list[str]) -> None:
 
 
 def test_the_service_account_flow_runs_for_real_and_no_secret_surfaces(
-    credentialed: SheetsServer, key_pair: tuple[str, str], sheets_settings: Settings,
+    credentialed: SheetsServer, key_pair: tuple[str, str], sheets_project: Project,
     every_log: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
 ) -> None:
     credentialed.create(SID)
-    archive = SnapshotArchive(sheets_settings.path("snapshot_dir"))
+    archive = SnapshotArchive(sheets_project.path("snapshot_dir"))
     texts: list[str] = []
-    report = setup_spreadsheet(SID, 2025, sheets_settings)
+    report, template = set_up(SID, sheets_project, YEAR, units=("tn-so-y-te", "tn-so-tu-phap"))
     texts.append(report.summary())
-    credentialed.type_values(SID, "Sở Y tế", "D4", [[100]])
-    snapshot = pull(SID, sheets_settings, archive)
-    submissions_from_snapshot(archive, snapshot)
-    wb = write_back(SID, {"Sở Y tế": "Hợp lệ"}, sheets_settings, current=current_statuses(archive, snapshot))
+    layout = template.layout("tn-so-y-te")
+    credentialed.type_values(SID, layout.title, layout.header_cell("so_thanh_vien"), [[100]])
+    snapshot = pull(SID, archive, when=WHEN)
+    assert [s.unit.value for s in submissions_from_snapshot(archive, snapshot)] == ["tn-so-y-te"]
+    wb = write_back(SID, {layout.title: "Hợp lệ"}, current=current_statuses(archive, snapshot))
     texts.append(wb.summary())
     assert credentialed.calls["token"] == 3  # one token per client: set-up, pull, write-back
-    assert len(credentialed.tokens) == 3 and credentialed.value(SID, "Sở Y tế", "D16") == "Hợp lệ"
+    assert len(credentialed.tokens) == 3 and credentialed.value(SID, layout.title, layout.status_cell) == "Hợp lệ"
 
     credentialed.forbidden.add(SID)
     with pytest.raises(SheetsError) as err:
-        pull(SID, sheets_settings, archive)
+        pull(SID, archive, when=WHEN)
     assert EMAIL in str(err.value) and "chia sẻ" in str(err.value)  # who to share the spreadsheet with
     texts += [str(err.value), repr(err.value), str(err.value.__cause__), str(err.value.__context__)]
 
@@ -119,7 +122,7 @@ def test_the_service_account_flow_runs_for_real_and_no_secret_surfaces(
 
 
 def test_a_refused_key_fails_with_a_message_that_quotes_nothing_of_it(
-    sheets_server: SheetsServer, key_pair: tuple[str, str], sheets_settings: Settings,
+    sheets_server: SheetsServer, key_pair: tuple[str, str], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, every_log: pytest.LogCaptureFixture,
 ) -> None:
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -128,7 +131,7 @@ def test_a_refused_key_fails_with_a_message_that_quotes_nothing_of_it(
     monkeypatch.setenv("GOOGLE_SERVICE_ACCOUNT_JSON", key_json(key_pair[0]))
     sheets_server.create(SID)
     with pytest.raises(SheetsError) as err:
-        pull(SID, sheets_settings, SnapshotArchive(sheets_settings.path("snapshot_dir")))
+        pull(SID, SnapshotArchive(tmp_path / "snapshots"), when=WHEN)
     assert "mã truy cập" in str(err.value) and EMAIL in str(err.value)
     assert err.value.__cause__ is None and err.value.__suppress_context__
     texts = [str(err.value)] + [r.getMessage() + repr(r.__dict__) for r in every_log.records]
@@ -136,27 +139,45 @@ def test_a_refused_key_fails_with_a_message_that_quotes_nothing_of_it(
 
 
 def test_a_key_file_named_by_google_application_credentials_works_too(
-    sheets_server: SheetsServer, key_pair: tuple[str, str], sheets_settings: Settings,
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    sheets_server: SheetsServer, key_pair: tuple[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
     sheets_server.trust(EMAIL, key_pair[1])
     path = tmp_path / "khoa.json"
     path.write_text(key_json(key_pair[0]), encoding="utf-8")
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
     sheets_server.create(SID)
-    pull(SID, sheets_settings, SnapshotArchive(sheets_settings.path("snapshot_dir")))
+    pull(SID, SnapshotArchive(tmp_path / "snapshots"), when=WHEN)
     assert sheets_server.calls["token"] == 1 and sheets_server.api_calls() == 2
-    assert make_sheets_client(sheets_settings).service_email == EMAIL
+    assert make_sheets_client().service_email == EMAIL
 
 
 @pytest.mark.parametrize("text", ["{not json " + SECRET, json.dumps({"type": "authorized_user", "k": SECRET}),
                                   json.dumps({"type": "service_account", "private_key": SECRET})])
 def test_a_broken_key_is_refused_without_quoting_it(
-    text: str, sheets_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     monkeypatch.setenv("GOOGLE_SERVICE_ACCOUNT_JSON", text)
     with pytest.raises(IntakeError) as err:
-        make_sheets_client(sheets_settings)
+        make_sheets_client()
     assert "GOOGLE_SERVICE_ACCOUNT_JSON" in str(err.value) or "tài khoản dịch vụ" in str(err.value)
     assert SECRET not in str(err.value) and err.value.__cause__ is None
     assert err.value.__context__ is None or err.value.__suppress_context__  # no chained traceback quotes it
+
+
+def test_a_key_file_that_cannot_be_read_or_parsed_is_named_and_not_quoted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("GOOGLE_SERVICE_ACCOUNT_JSON", raising=False)
+    missing = tmp_path / "khong-co.json"
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(missing))
+    with pytest.raises(IntakeError) as err:
+        make_sheets_client()
+    assert "GOOGLE_APPLICATION_CREDENTIALS" in str(err.value) and str(missing) in str(err.value)
+    broken = tmp_path / "hong.json"
+    broken.write_text("{\"private_key\": \"" + SECRET, encoding="utf-8")
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(broken))
+    with pytest.raises(IntakeError) as err:
+        make_sheets_client()
+    assert str(broken) in str(err.value) and "JSON" in str(err.value)
+    assert SECRET not in str(err.value) and err.value.__cause__ is None and err.value.__suppress_context__

@@ -1,58 +1,138 @@
-"""The downloads folder: copies of the results, a formula-safe XLSX, a valid datapackage.json, no private column."""
+"""The downloads folder: copies of the results, a formula-safe XLSX, a valid datapackage.json, no private column.
+
+Both shapes of a year: points columns (Thông tư 22/2020, 2023) and levels
+columns (Thông tư 24/2023, 2024 and later), from `small_site` scored by the
+real pipeline.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
+from conftest import HOSTILE_FORMULA, HOSTILE_NAME, HOSTILE_SCRIPT, SmallSite
 from openpyxl import load_workbook
-from site_fixtures import HOSTILE_FORMULA, YEARS
 
+YEARS = (2023, 2024, 2025)
 PRIVATE_WORDS = ("email", "e-mail", "thư điện tử", "điện thoại", "phone", "người báo cáo", "reporter", "họ tên")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def folder(site: SmallSite) -> Path:
+    return site.output / "du-lieu"
+
+
+def sheet(site: SmallSite, year: int, name: str | None = None) -> tuple[tuple[Any, ...], list[dict[str, Any]]]:
+    wb = load_workbook(folder(site) / f"ket-qua-{year}.xlsx")
+    ws = wb[name or f"Kết quả {year}"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[0]
+    return header, [dict(zip(header, r, strict=True)) for r in rows[1:]]
+
+
+def csv_rows(site: SmallSite, year: int) -> tuple[list[str], list[dict[str, str]]]:
+    with (folder(site) / f"ket-qua-{year}.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_csv_and_json_are_copied_unchanged(built_site: Path, site_results: Path, year: int) -> None:
+def test_csv_and_json_are_copied_unchanged(small_site: SmallSite, year: int) -> None:
+    results = small_site.project / ".hoctap" / "ket-qua"
     for ext in ("csv", "json"):
         name = f"ket-qua-{year}.{ext}"
-        assert (built_site / "du-lieu" / name).read_bytes() == (site_results / name).read_bytes()
+        assert (folder(small_site) / name).read_bytes() == (results / name).read_bytes()
 
 
-def test_xlsx_holds_the_public_results_with_formulas_neutralised(built_site: Path) -> None:
-    wb = load_workbook(built_site / "du-lieu" / "ket-qua-2025.xlsx")
-    ws = wb["Kết quả 2025"]
-    rows = list(ws.iter_rows(values_only=True))
-    header, body = rows[0], rows[1:]
-    assert header[:4] == ("Năm", "Mã đơn vị", "Tên đơn vị", "Khối")
-    assert "Chỉ số 3.1" in header and "Tổng điểm" in header and "Cơ sở điểm" in header
-    assert [r[header.index("Mã đơn vị")] for r in body] == ["so-gd-dt", "so-noi-vu", "hoi-lhpn", "ban-thu-nghiem"]
-    by_id = {r[header.index("Mã đơn vị")]: dict(zip(header, r, strict=True)) for r in body}
-    assert by_id["so-noi-vu"]["Tổng điểm"] == 88.5  # a number, not text
-    assert by_id["so-noi-vu"]["Cơ sở điểm"] == "đã thẩm định"
+def test_points_year_has_the_points_columns(small_site: SmallSite) -> None:
+    header, body = sheet(small_site, 2023)
+    assert header[:5] == ("Hạng", "Năm", "Mã đơn vị", "Tên đơn vị", "Khối")
+    for label in ("Chỉ số 1.1", "Chỉ số 3.1", "Tiêu chí 1", "Tổng điểm", "Xếp loại", "Cơ sở kết quả"):
+        assert label in header, label
+    assert not [h for h in header if str(h).startswith(("Mức độ", "Chỉ tiêu"))]
+    by_id = {r["Mã đơn vị"]: r for r in body}
+    assert [r["Mã đơn vị"] for r in body] == ["so-gd-dt", "hoi-lhpn", "so-noi-vu", "ban-thu-nghiem"]
     assert [by_id[u]["Hạng"] for u in ("so-gd-dt", "so-noi-vu", "hoi-lhpn", "ban-thu-nghiem")] == [1, 2, 2, 4]
-    note = by_id["ban-thu-nghiem"]["Ghi chú của đơn vị"]
-    assert isinstance(note, str) and note.startswith("'" + HOSTILE_FORMULA)
-    for row in ws.iter_rows():
-        for cell in row:
-            assert cell.data_type != "f", cell.coordinate
-            if isinstance(cell.value, str):
-                assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.coordinate
-    rejected = list(wb["Bị từ chối"].iter_rows(values_only=True))
-    assert rejected[1][1] == "so-y-te" and "ô D23" in rejected[1][4]
+    assert by_id["so-noi-vu"]["Tổng điểm"] == 88.5  # a number, not text
+    assert by_id["so-noi-vu"]["Chỉ số 1.1"] == 9.5
+    assert by_id["so-noi-vu"]["Cơ sở kết quả"] == "Đã thẩm định"
+    assert by_id["ban-thu-nghiem"]["Tên đơn vị"] == HOSTILE_NAME
+    columns, rows = csv_rows(small_site, 2023)
+    assert {"hang", "tong_diem", "xep_loai", "3.1"} <= set(columns)
+    assert {r["ma_don_vi"]: r["tong_diem"] for r in rows}["so-noi-vu"] == "88.5"
 
 
-def test_no_private_column_in_any_download(built_site: Path) -> None:
-    folder = built_site / "du-lieu"
+def test_levels_years_have_the_levels_columns(small_site: SmallSite) -> None:
+    for year in (2024, 2025):
+        header, _body = sheet(small_site, year)
+        assert header[:4] == ("Năm", "Mã đơn vị", "Tên đơn vị", "Khối")
+        for label in ("Cấp", "Mức độ đề nghị", "Mức độ đạt", "Chỉ tiêu 1.1", "Chỉ tiêu 3.6", "Quyết định công nhận",
+                      "Ngày quyết định", "Bảo lưu đến hết năm", "Cơ sở kết quả"):
+            assert label in header, (year, label)
+        assert not {"Hạng", "Tổng điểm", "Xếp loại"} & set(header), year
+    _, body = sheet(small_site, 2024)
+    by_id = {r["Mã đơn vị"]: r for r in body}
+    gd = by_id["so-gd-dt"]
+    assert gd["Mức độ đề nghị"] == 1 and gd["Mức độ đạt"] == 2
+    assert gd["Quyết định công nhận"] == "324/QĐ-UBND" and gd["Bảo lưu đến hết năm"] == 2027
+    assert gd["Cơ sở kết quả"] == "Đã thẩm định"
+    assert by_id["so-noi-vu"]["Chỉ tiêu 2.4"] == "Không đạt"
+    assert by_id["so-noi-vu"]["Mức độ đạt"] == 0
+    assert by_id["hoi-lhpn"]["Chỉ tiêu 2.1"] == "Không đạt"
+    assert by_id["so-gd-dt"]["Chỉ tiêu 3.4"] == "Không áp dụng"
+    assert by_id["tn-thpt"]["Chỉ tiêu 3.4"] == "Đạt"
+    columns, rows = csv_rows(small_site, 2024)
+    assert {"muc_de_nghi", "muc_dat", "chi_tieu_2.4", "so_quyet_dinh", "bao_luu_den_nam"} <= set(columns)
+    assert not {"hang", "tong_diem"} & set(columns)
+    csv_by_id = {r["ma_don_vi"]: r for r in rows}
+    assert csv_by_id["so-noi-vu"]["chi_tieu_2.4"] == "khong-dat"
+    assert csv_by_id["so-gd-dt"]["chi_tieu_3.4"] == "khong-ap-dung"
+
+
+def test_formulas_are_neutralised_in_csv_and_xlsx(small_site: SmallSite) -> None:
+    _, body = sheet(small_site, 2023)
+    note = {r["Mã đơn vị"]: r for r in body}["ban-thu-nghiem"]["Ghi chú của đơn vị"]
+    assert note == f"'{HOSTILE_FORMULA} {HOSTILE_SCRIPT}"
+    _, rows = csv_rows(small_site, 2023)
+    assert {r["ma_don_vi"]: r for r in rows}["ban-thu-nghiem"]["ghi_chu"] == f"'{HOSTILE_FORMULA} {HOSTILE_SCRIPT}"
+    for year in YEARS:
+        wb = load_workbook(folder(small_site) / f"ket-qua-{year}.xlsx")
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (year, ws.title, cell.coordinate)
+                    if isinstance(cell.value, str):
+                        assert not cell.value.startswith(FORMULA_STARTS), (year, ws.title, cell.coordinate)
+        _, rows = csv_rows(small_site, year)
+        for r in rows:
+            assert not any(v.startswith(FORMULA_STARTS) for v in r.values() if v), (year, r["ma_don_vi"])
+
+
+def test_rejections_have_their_own_sheet(small_site: SmallSite) -> None:
+    header, body = sheet(small_site, 2023, "Bị từ chối")
+    assert header == ("Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do")
+    by_id = {r["Mã đơn vị"]: r for r in body}
+    assert set(by_id) == {"vp-tinh-uy", "so-y-te"}
+    assert "cột 1.1" in by_id["vp-tinh-uy"]["Vị trí"] and "ngoai-khoang" in by_id["vp-tinh-uy"]["Mã lỗi"]
+    assert "không có trong danh mục" in by_id["so-y-te"]["Lý do"]
+    _, body = sheet(small_site, 2024, "Bị từ chối")
+    assert body == []
+
+
+def test_no_private_column_in_any_download(small_site: SmallSite) -> None:
     headers: list[str] = []
-    for xlsx in folder.glob("*.xlsx"):
+    for xlsx in folder(small_site).glob("*.xlsx"):
         for ws in load_workbook(xlsx).worksheets:
             headers += [str(c.value) for c in ws[1]]
-    for csv_file in folder.glob("*.csv"):
-        headers += csv_file.read_text(encoding="utf-8").splitlines()[0].split(",")
-    for json_file in folder.glob("ket-qua-*.json"):
-        data = json.loads(json_file.read_text(encoding="utf-8"))
+    for year in YEARS:
+        headers += csv_rows(small_site, year)[0]
+        data = json.loads((folder(small_site) / f"ket-qua-{year}.json").read_text(encoding="utf-8"))
         headers += [k for r in data["results"] for k in r]
     assert headers
     lowered = [h.lower() for h in headers]
@@ -60,38 +140,59 @@ def test_no_private_column_in_any_download(built_site: Path) -> None:
         assert not any(word in h for h in lowered), word
 
 
-def test_xlsx_is_reproducible(built_site: Path) -> None:
-    with zipfile.ZipFile(built_site / "du-lieu" / "ket-qua-2025.xlsx") as z:
-        assert {i.date_time for i in z.infolist()} == {(2026, 11, 23, 8, 0, 0)}  # index.json's `generated`
-    props = load_workbook(built_site / "du-lieu" / "ket-qua-2025.xlsx").properties
-    assert props.created is not None and props.created.isoformat().startswith("2026-11-23T08:00")
-    assert props.modified is not None and props.modified.isoformat().startswith("2026-11-23T08:00")  # not the clock
+def test_xlsx_is_dated_by_the_results_not_the_clock(small_site: SmallSite) -> None:
+    for year in YEARS:
+        path = folder(small_site) / f"ket-qua-{year}.xlsx"
+        with zipfile.ZipFile(path) as z:
+            assert {i.date_time for i in z.infolist()} == {(2026, 11, 23, 0, 0, 0)}  # index.json's `generated`
+        props = load_workbook(path).properties
+        assert props.created == datetime(2026, 11, 23, 0, 0) and props.modified == datetime(2026, 11, 23, 0, 0)
 
 
-def test_datapackage_describes_every_download(built_site: Path) -> None:
-    folder = built_site / "du-lieu"
-    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+def test_datapackage_describes_every_download(small_site: SmallSite) -> None:
+    package = json.loads((folder(small_site) / "datapackage.json").read_text(encoding="utf-8"))
     assert package["profile"] == "data-package"
-    assert package["name"] == "hoctap-long-an"
-    assert "DỮ LIỆU MẪU" in package["description"]
+    assert package["name"] == "hoctap-tay-ninh"
+    assert package["created"] == "2026-11-23T00:00:00+00:00"
+    assert "MẪU" not in package["description"]
+    assert "Thông tư 24/2023/TT-BGDĐT" in package["description"]
     names = [r["name"] for r in package["resources"]]
     assert len(names) == len(set(names)) == 3 * len(YEARS)
     for resource in package["resources"]:
-        path = folder / resource["path"]
+        path = folder(small_site) / resource["path"]
         assert path.is_file(), resource["path"]
         assert resource["bytes"] == path.stat().st_size
         assert resource["name"] == resource["name"].lower()
-    csv_2025 = next(r for r in package["resources"] if r["name"] == "ket-qua-2025-csv")
-    assert csv_2025["profile"] == "tabular-data-resource" and csv_2025["mediatype"] == "text/csv"
-    fields = {f["name"]: f["type"] for f in csv_2025["schema"]["fields"]}
+    by_name = {r["name"]: r for r in package["resources"]}
+    points = by_name["ket-qua-2023-csv"]
+    assert points["profile"] == "tabular-data-resource" and points["mediatype"] == "text/csv"
+    fields = {f["name"]: f["type"] for f in points["schema"]["fields"]}
     assert fields["tong_diem"] == "number" and fields["hang"] == "integer" and fields["ten_don_vi"] == "string"
+    assert fields["ngay_gui"] == "date"
+    levels = {f["name"]: f["type"] for f in by_name["ket-qua-2024-csv"]["schema"]["fields"]}
+    assert levels["muc_dat"] == "integer" and levels["chi_tieu_1.1"] == "string" and levels["ngay_quyet_dinh"] == "date"
+    assert [f["name"] for f in points["schema"]["fields"]] == csv_rows(small_site, 2023)[0]
 
 
-def test_downloads_page_links_each_file(built_site: Path) -> None:
-    from bs4 import BeautifulSoup
+def test_sample_datapackage_says_sample(sample_site: Path) -> None:
+    package = json.loads((sample_site / "du-lieu" / "datapackage.json").read_text(encoding="utf-8"))
+    assert "DỮ LIỆU MẪU" in package["description"]
 
-    doc = BeautifulSoup((built_site / "du-lieu" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    hrefs = {a["href"].split("/du-lieu/")[-1] for a in doc.select("ul.tep a")}
+
+def test_downloads_page_links_each_file(small_site: SmallSite) -> None:
+    doc = BeautifulSoup((folder(small_site) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = {str(a["href"]).split("/du-lieu/")[-1] for a in doc.select("ul.tep a")}
     assert hrefs == {f"ket-qua-{y}.{ext}" for y in YEARS for ext in ("csv", "json", "xlsx")}
     for href in hrefs:
-        assert (built_site / "du-lieu" / href).is_file()
+        assert (folder(small_site) / href).is_file()
+    years = [th.get_text(strip=True) for th in doc.select("tbody th[scope=row]")]
+    assert years == ["2025", "2024", "2023"]
+    text = doc.get_text(" ", strip=True)
+    assert "Thông tư 24/2023/TT-BGDĐT" in text and "Thông tư 22/2020/TT-BGDĐT" in text
+
+
+def test_dates_in_the_xlsx_are_dates(small_site: SmallSite) -> None:
+    _, body = sheet(small_site, 2024)
+    gd = {r["Mã đơn vị"]: r for r in body}["so-gd-dt"]
+    assert gd["Ngày nộp"] in (datetime(2025, 1, 10), date(2025, 1, 10))
+    assert gd["Ngày quyết định"] in (datetime(2025, 2, 10), date(2025, 2, 10))

@@ -8,15 +8,20 @@ have to re-check: permissions, pinned actions, credentials, concurrency.
 → deploy, in clones of a throw-away repository made from this working tree,
 against the local Sheets API (`sheets_server`). The `uses:` steps are
 emulated: checkout is a `git clone` of a local bare "origin" (so the job's
-`git push` really pushes), setup-python puts this venv's bin folder on PATH,
-`pip install -e .` puts the clone first on PYTHONPATH (so the clone's own
-`intake` runs and writes into the clone, never into this checkout), the
+`git push` really pushes), setup-python puts the runner's Python on PATH, the
 Pages upload copies the folder it names, and the deploy takes that copy.
+The runner's Python is a venv made for the test session that sees this venv's
+installed dependencies but not its hoctap, so the workflow's own
+`python -m pip install .` really installs the clone, not editable, as users
+install it (offline: no index, no dependencies, no build isolation), and the
+`hoctap` the next steps run is that copy, finding its project from the
+current directory, the clone, never from this checkout.
 A tiny evaluator covers the `${{ }}` subset the workflow uses.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -24,9 +29,12 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import sysconfig
+import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +44,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sheets_server import Fault, SheetsServer
 
-from intake import cli
-from intake.layout import STATUS_CELL, TabLayout, build_layout, header_cell
-from scoring.registry import load_registry
-from scoring.rubric import rubric_for_year
+from hoctap import cli, pipeline
+from hoctap.project import Project
+from intake.layout import TabLayout, a1
+from scoring.levels_rubric import LevelsRubric
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -48,7 +56,11 @@ CI = WORKFLOWS / "ci.yml"
 BIN = Path(sys.executable).parent
 SNAPSHOTS = "content/data/snapshots"
 PINNED_USES = re.compile(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w./-]+)@([0-9a-f]{40})\s+#\s+v\d+(?:\.\d+)*\s*$")
-INSTALL = "python -m pip install -e ."
+INSTALL = "python -m pip install ."
+# The install step's pip, offline: the runner's Python already sees hoctap's dependencies and its build
+# backend. pip reads PIP_NO_BUILD_ISOLATION=false as "build_isolation = false", i.e. --no-build-isolation.
+OFFLINE_PIP = {"PIP_NO_INDEX": "1", "PIP_NO_DEPS": "1", "PIP_NO_BUILD_ISOLATION": "false",
+               "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -319,11 +331,12 @@ def git(*args: str, cwd: Path, env: dict[str, str]) -> str:
 class StepRunner:
     """Runs a workflow's jobs the way GitHub would, for the subset publish.yml uses."""
 
-    def __init__(self, path: Path, origin: Path, base: Path, *, secrets: dict[str, str],
+    def __init__(self, path: Path, origin: Path, base: Path, python: RunnerPython, *, secrets: dict[str, str],
                  variables: dict[str, str], runner_env: dict[str, str]) -> None:
         self.doc = load(path)
         self.origin = origin
         self.base = base
+        self.python = python
         self.secrets = secrets
         self.variables = variables
         self.runner_env = runner_env
@@ -394,15 +407,15 @@ class StepRunner:
         if "uses" in step:
             return self._action(run, step, env, workspace, context), {}
         script = step["run"]
+        extra: dict[str, str] = {}
         if "pip install" in script:
-            # Emulated, never run: installing would re-point this venv at a temporary clone.
+            # Run as written, into the runner's Python (never this venv), with pip told to stay offline.
             assert script.strip() == INSTALL, f"unexpected install step: {script!r}"
-            env["PYTHONPATH"] = str(workspace)
-            return True, {}
+            extra = OFFLINE_PIP
         summary, output = files / "summary.md", files / "output"
         summary.touch()
         output.touch()
-        step_env = {**env, "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+        step_env = {**env, **extra, "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
         step_env.update({k: interpolate(str(v), context) for k, v in step.get("env", {}).items()})
         (files / "script.sh").write_text(interpolate(script, context), encoding="utf-8")
         # `shell: bash` on GitHub is exactly this command line.
@@ -424,7 +437,7 @@ class StepRunner:
                 git("checkout", "--quiet", given["ref"], cwd=workspace, env=env)
             return True
         if action == "actions/setup-python":
-            env["PATH"] = f"{BIN}:{env['PATH']}"
+            env["PATH"] = f"{self.python.bin}:{env['PATH']}"
             return True
         if action == "actions/upload-pages-artifact":
             folder = workspace / given["path"]
@@ -461,32 +474,104 @@ def parse_output(text: str) -> dict[str, str]:
     return out
 
 
+# --- the runner's Python ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RunnerPython:
+    """A venv of the test session: the Python setup-python hands the jobs, where `pip install .` installs."""
+
+    bin: Path
+    site_packages: Path
+
+    def installed(self) -> dict[str, Any]:
+        """PEP 610's record of where the hoctap installed last came from (and whether it is editable)."""
+        (info,) = self.site_packages.glob("hoctap-*.dist-info")
+        record: dict[str, Any] = json.loads((info / "direct_url.json").read_text(encoding="utf-8"))
+        return record
+
+
+def our_hoctap() -> str | None:
+    """This venv's own hoctap installation (its file list), to prove the runs never touch it."""
+    try:
+        dist = metadata.distribution("hoctap")
+    except metadata.PackageNotFoundError:
+        return None
+    return f"{dist.locate_file('')}\n{dist.read_text('RECORD')}\n{dist.read_text('direct_url.json')}"
+
+
+@pytest.fixture(scope="session")
+def runner_python(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunnerPython]:
+    venv = tmp_path_factory.mktemp("runner-python") / "venv"
+    proc = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    python = venv / "bin" / "python"
+    proc = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    site_packages = Path(proc.stdout.strip())
+    # This venv's packages (hoctap's dependencies, pip, the build backend) are reused through a .pth line,
+    # after the new venv's own site-packages, so the hoctap installed there wins. (`--system-site-packages`
+    # would give the base interpreter's packages, not this venv's.) A .pth line adds a folder without
+    # running the .pth files inside it, so this venv's editable hoctap stays out.
+    ours = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    (site_packages / "_hoctap_test_dependencies.pth").write_text("".join(f"{p}\n" for p in ours), encoding="utf-8")
+    backend = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["build-backend"]
+    if importlib.util.find_spec(backend.split(".")[0]) is None:
+        pytest.fail(f"the build backend {backend} is not installed: it is part of the test extras (pip install -e '.[test]')")
+    before = our_hoctap()
+    yield RunnerPython(venv / "bin", site_packages)
+    assert our_hoctap() == before, "installing into the runner's Python changed this venv's hoctap"
+
+
 # --- fixtures for the runs ------------------------------------------------------------------------
 
 SID = "1PublishWorkflowTest_0123456789abcdefghijk"
-YEAR = 2025
-EMAIL = "hoctap-sync@hoctap-long-an.iam.gserviceaccount.com"
-SITE_URL = "https://hoctap.longan.example"
-FULL = {"1.1": 10, "1.2": 10, "1.3": 9.5, "2.1": 9, "2.2": 5, "2.3": 9, "2.4": 4.5, "3.1": 23, "3.2": 9, "3.3": 5}
+YEAR = 2026  # Thông tư 24/2023: levels tabs; the Tây Ninh units (tn-…) are active from 2025
+EMAIL = "hoctap-sync@hoctap-tay-ninh.iam.gserviceaccount.com"
+SITE_URL = "https://hoctap.tayninh.example"
+MEMBERS = 120
 HEADER: dict[str, Any] = {
-    "so_thanh_vien": 120, "so_cdht": 90, "ban_khuyen_hoc": "Có", "nguoi_bao_cao": "Nguyễn Văn A, Chánh Văn phòng",
-    "lien_he": "0272 3 826 000", "ngay_gui": date(2026, 1, 15),
+    "muc_de_nghi": 1, "so_thanh_vien": MEMBERS, "ban_khuyen_hoc": "Có",
+    "nguoi_bao_cao": "Nguyễn Văn A, Chánh Văn phòng", "lien_he": "0276 3 822 000", "ngay_gui": date(2027, 1, 8),
 }
-FILLED = {"so-y-te": FULL, "so-tu-phap": {**FULL, "3.1": 20}, "hoi-ccb": {**FULL, "1.1": 12}}  # hoi-ccb: 12 > 10
+MET = {"yes-no": "Đạt", "digital": "Tốt"}  # share and cdht chỉ tiêu take a count of members: 114 of 120 (95%)
+# tn-so-y-te meets its level; tn-so-tu-phap does not (chỉ tiêu 2.1: 100 of 120, under 90%);
+# tn-hoi-ccb is rejected (130 members meeting chỉ tiêu 2.1, of 120).
+FILLED: dict[str, dict[str, Any]] = {"tn-so-y-te": {}, "tn-so-tu-phap": {"2.1": 100}, "tn-hoi-ccb": {"2.1": 130}}
 
 
-def layout_of(unit_id: str) -> TabLayout:
-    unit = next(u for u in load_registry().active(YEAR) if u.id == unit_id)
-    return build_layout(rubric_for_year(YEAR), unit, YEAR, "ngày 31/01/2026")
+@dataclass(frozen=True)
+class UnitTab:
+    layout: TabLayout
+    kinds: dict[str, str]  # chỉ tiêu id → its input kind
 
 
-def fill(server: SheetsServer, unit_id: str, points: dict[str, Any]) -> None:
-    layout = layout_of(unit_id)
-    header = {**HEADER, "link_ke_hoach": f"https://vanban.longan.example/{unit_id}/ke-hoach-{YEAR}.pdf"}
-    for ind, value in points.items():
-        server.type_values(SID, layout.title, f"D{layout.indicator_rows[ind]}", [[value, f"https://minhchung.example/{ind}"]])
-    for key, value in header.items():
-        server.type_values(SID, layout.title, header_cell(key), [[value]])
+def unit_tabs(project: Project, unit_ids: Iterable[str]) -> dict[str, UnitTab]:
+    """The tabs `hoctap template` laid out for these units, and the kind of each of their chỉ tiêu."""
+    rubric, layouts, _ = pipeline.year_tabs(project, YEAR)
+    assert isinstance(rubric, LevelsRubric), f"{YEAR} is no longer a Thông tư 24/2023 year"
+    units = {u.id: u for u in pipeline.registry(project).active(YEAR)}
+    out = {}
+    for unit_id in unit_ids:
+        layout = next(layout for layout in layouts if layout.unit_id == unit_id)
+        cset = rubric.set_for_cap(units[unit_id].cap or "")
+        assert cset is not None
+        out[unit_id] = UnitTab(layout, {i.id: i.kind for i in cset.indicators if i.id in layout.indicator_rows})
+    return out
+
+
+def fill(server: SheetsServer, tab: UnitTab, values: dict[str, Any], *, whole: bool = False) -> None:
+    """What a unit types: `values` per chỉ tiêu, with evidence; `whole` adds every other chỉ tiêu (met) and the header."""
+    layout, family = tab.layout, tab.layout.family
+    typed = {ind: MET.get(kind, MEMBERS - 6) for ind, kind in tab.kinds.items()} if whole else {}
+    for ind, value in {**typed, **values}.items():
+        row = layout.indicator_rows[ind]
+        server.type_values(SID, layout.title, a1(row, family.col_value), [[value]])
+        server.type_values(SID, layout.title, a1(row, family.col_evidence), [[f"https://minhchung.example/{layout.unit_id}/{ind}"]])
+    if whole:
+        header = {**HEADER, "link_ke_hoach": f"https://vanban.tayninh.example/{layout.unit_id}/ke-hoach-{YEAR}.pdf"}
+        for key, value in header.items():
+            server.type_values(SID, layout.title, layout.header_cell(key), [[value]])
 
 
 @dataclass
@@ -498,12 +583,21 @@ class Publishing:
     marker: str
     key_lines: list[str]
     base: Path
+    tabs: dict[str, UnitTab]
+    python: RunnerPython
 
     def head(self) -> str:
         return git("rev-parse", "main", cwd=self.origin, env=self.git_env).strip()
 
     def commits(self) -> list[str]:
         return git("log", "--format=%H", "main", cwd=self.origin, env=self.git_env).split()
+
+    def message(self) -> str:
+        return git("log", "-1", "--format=%B", "main", cwd=self.origin, env=self.git_env)
+
+    def status(self, unit_id: str) -> str:
+        layout = self.tabs[unit_id].layout
+        return str(self.server.value(SID, layout.title, layout.status_cell))
 
     def everything_written(self, run: Run) -> str:
         """Logs, summary, outputs, the remote's whole history and every file the runs left."""
@@ -519,6 +613,13 @@ class Publishing:
         assert self.marker not in text
         for line in self.key_lines:
             assert line not in text
+
+    def assert_installed_from(self, run: Run, job: str) -> None:
+        """The hoctap the job ran is its own clone, installed as a copy (not editable) in the runner's Python."""
+        record = self.python.installed()
+        assert record["url"] == (self.base / f"run{run.number}" / job).as_uri(), record
+        assert not record.get("dir_info", {}).get("editable"), record
+        assert (self.python.site_packages / "hoctap" / "_bundle" / "site" / "pelicanconf.py").is_file()
 
 
 def working_tree_files() -> list[str]:
@@ -548,18 +649,22 @@ def make_origin(base: Path, env: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-def publishing(sheets_server: SheetsServer, tmp_path: Path) -> Iterator[Publishing]:
+def publishing(sheets_server: SheetsServer, runner_python: RunnerPython, tmp_path: Path) -> Iterator[Publishing]:
     before = sorted((ROOT / SNAPSHOTS).rglob("*")) if (ROOT / SNAPSHOTS).exists() else None
-    # The spreadsheet, set up by the CLI as an administrator would, then filled by three units.
-    (tmp_path / "editors.csv").write_text("ma_don_vi,email,vai_tro\nso-y-te,a@syt.example.vn,don-vi\n", encoding="utf-8")
-    (tmp_path / "hoctap.toml").write_text(
+    # The spreadsheet, set up by the command as an administrator would, then filled by three units.
+    admin = tmp_path / "admin"
+    admin.mkdir()
+    (admin / "editors.csv").write_text("ma_don_vi,email,vai_tro\ntn-so-y-te,a@syt.tayninh.example.vn,don-vi\n",
+                                       encoding="utf-8")
+    (admin / "hoctap.toml").write_text(
         f'registry = "{ROOT / "content/data/units.csv"}"\neditors_file = "editors.csv"\nsnapshot_dir = "snapshots"\n',
         encoding="utf-8",
     )
     sheets_server.create(SID)
-    assert cli.main(["--config", str(tmp_path / "hoctap.toml"), "template", "--google", SID, "--year", str(YEAR)]) == 0
-    for unit_id, points in FILLED.items():
-        fill(sheets_server, unit_id, points)
+    assert cli.main(["--project", str(admin), "template", "--google", SID, "--year", str(YEAR)]) == 0
+    tabs = unit_tabs(Project.open(project=admin), FILLED)
+    for unit_id, values in FILLED.items():
+        fill(sheets_server, tabs[unit_id], values, whole=True)
 
     # A real service-account key: the server verifies the JWT, so the key really travels through the steps.
     marker = "hoctap-secret-marker-" + secrets.token_hex(8)
@@ -570,7 +675,7 @@ def publishing(sheets_server: SheetsServer, tmp_path: Path) -> Iterator[Publishi
                                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     sheets_server.trust(EMAIL, public)
     key_json = json.dumps({
-        "type": "service_account", "project_id": "hoctap-long-an", "private_key_id": marker,
+        "type": "service_account", "project_id": "hoctap-tay-ninh", "private_key_id": marker,
         "private_key": private, "client_email": EMAIL, "client_id": "1040000000000",
         "token_uri": "https://oauth2.googleapis.com/token",
     })
@@ -581,13 +686,13 @@ def publishing(sheets_server: SheetsServer, tmp_path: Path) -> Iterator[Publishi
                "GIT_CONFIG_GLOBAL": str(tmp_path / ".gitconfig"), "LANG": "C.UTF-8"}
     origin = make_origin(tmp_path, git_env)
     runner = StepRunner(
-        PUBLISH, origin, base,
+        PUBLISH, origin, base, runner_python,
         secrets={"GOOGLE_SERVICE_ACCOUNT_JSON": key_json, "GITHUB_TOKEN": "ghs_" + secrets.token_hex(16)},
         variables={"HOCTAP_SPREADSHEET_ID": SID, "HOCTAP_SITE_URL": SITE_URL},
         runner_env={"HOCTAP_SHEETS_ENDPOINT": sheets_server.url},
     )
     key_lines = [line for line in private.splitlines() if "PRIVATE KEY" not in line][1:4]
-    yield Publishing(sheets_server, runner, origin, git_env, marker, key_lines, base)
+    yield Publishing(sheets_server, runner, origin, git_env, marker, key_lines, base, tabs, runner_python)
     after = sorted((ROOT / SNAPSHOTS).rglob("*")) if (ROOT / SNAPSHOTS).exists() else None
     assert after == before, "the workflow steps wrote into this checkout instead of their clone"
 
@@ -608,15 +713,16 @@ def test_publish_steps_pull_commit_build_and_deploy_then_do_nothing_when_nothing
     assert first.results == {"pull": "success", "build": "success", "deploy": "success"}, first.text()
     assert first.outputs["pull"]["changed"] == "true"
     assert publishing.server.calls["token"] >= 1  # the key from the secret really signed in
+    publishing.assert_installed_from(first, "build")
     commits = publishing.commits()
     assert len(commits) == 2 and commits[1] == start
     assert first.outputs["pull"]["sha"] == commits[0] == publishing.head()
-    message = git("log", "-1", "--format=%B", "main", cwd=publishing.origin, env=publishing.git_env)
+    message = publishing.message()
     subject = message.splitlines()[0]
-    assert "2025" in subject and "3 đơn vị" in subject, message
-    for unit_id in FILLED:
-        assert f"- {unit_id} (" in message and unit_id in message
-    assert "phiếu mới" in message and "bản lưu đầu tiên" in message
+    assert subject == f"Dữ liệu năm {YEAR}: 3 đơn vị thay đổi (tn-hoi-ccb, tn-so-tu-phap, tn-so-y-te)", message
+    for unit_id, tab in publishing.tabs.items():
+        assert f"- {unit_id} ({tab.layout.title}): phiếu mới" in message
+    assert f"bảng tính Google {SID}" in message and "3 phiếu" in message and "bản lưu đầu tiên" in message
     changed = git("show", "--name-only", "--format=", "main", cwd=publishing.origin, env=publishing.git_env).split()
     assert changed and all(name.startswith(f"{SNAPSHOTS}/") for name in changed)
     assert f"{SNAPSHOTS}/index.jsonl" in changed
@@ -632,10 +738,12 @@ def test_publish_steps_pull_commit_build_and_deploy_then_do_nothing_when_nothing
     # The report: the Vietnamese table in the job summary, one ::warning per rejected unit-year.
     assert "## Kết quả kiểm tra phiếu tự đánh giá" in first.summary
     assert "| Đã đọc | Hợp lệ | Bị từ chối |" in first.summary and "| 3 | 2 | 1 |" in first.summary
-    assert "### Phiếu bị từ chối" in first.summary and "Hội CCB" in first.summary
-    assert "### Đã lưu bản lưu dữ liệu mới vào kho" in first.summary
+    assert "### Phiếu bị từ chối" in first.summary and "Hội Cựu chiến binh tỉnh Tây Ninh" in first.summary
+    assert "### Đã lưu bản lưu dữ liệu mới vào kho" in first.summary and subject in first.summary
     warnings = [line for line in first.text().splitlines() if line.startswith("::warning ")]
-    assert len(warnings) == 1 and "hoi-ccb" in warnings[0] and "ô D" in warnings[0], warnings
+    ccb = publishing.tabs["tn-hoi-ccb"].layout
+    assert len(warnings) == 1 and "tn-hoi-ccb" in warnings[0], warnings
+    assert f"ô {a1(ccb.indicator_rows['2.1'], ccb.family.col_value)}" in warnings[0], warnings
     publishing.assert_no_secret(first)
 
     # 2. The next scheduled run, nothing typed since: no commit, no build, no deploy.
@@ -645,24 +753,28 @@ def test_publish_steps_pull_commit_build_and_deploy_then_do_nothing_when_nothing
     assert publishing.commits() == commits
     assert "không thay đổi" in second.text()
     assert second.artifact is None
+    publishing.assert_installed_from(second, "pull")
 
-    # 3. An administrator's run: year 2025, write the statuses back, force a rebuild. Still no commit.
-    assert publishing.server.value(SID, "Sở Y tế", STATUS_CELL) == "Chưa kiểm tra."
-    third = publishing.runner.run("workflow_dispatch", {"year": "2025", "write_back": True, "force": True})
+    # 3. An administrator's run: this year only, write the statuses back, force a rebuild. Still no commit.
+    assert publishing.status("tn-so-y-te") == "Chưa kiểm tra."
+    third = publishing.runner.run("workflow_dispatch", {"year": str(YEAR), "write_back": True, "force": True})
     assert third.results == {"pull": "success", "build": "success", "deploy": "success"}, third.text()
     assert publishing.commits() == commits
-    assert str(publishing.server.value(SID, "Sở Y tế", STATUS_CELL)).startswith("Hợp lệ")
-    assert str(publishing.server.value(SID, "Hội CCB", STATUS_CELL)).startswith("Chưa hợp lệ")
+    assert publishing.status("tn-so-y-te").startswith("Hợp lệ — đạt mức độ")
+    assert publishing.status("tn-so-tu-phap").startswith("Hợp lệ — chưa đạt mức độ 1")
+    assert "chỉ tiêu 2.1" in publishing.status("tn-so-tu-phap")
+    assert publishing.status("tn-hoi-ccb").startswith("Chưa hợp lệ")
     assert third.artifact is not None and (third.artifact / "index.html").is_file()
     publishing.assert_no_secret(third)
 
-    # 4. One unit corrects a point: the commit names that unit only (the status cells are not data).
-    fill(publishing.server, "so-tu-phap", {"3.1": 21})
+    # 4. One unit corrects a count: the commit names that unit only (the status cells are not data).
+    fill(publishing.server, publishing.tabs["tn-so-tu-phap"], {"2.1": 115})
     fourth = publishing.runner.run("schedule")
     assert fourth.results == {"pull": "success", "build": "success", "deploy": "success"}, fourth.text()
-    message = git("log", "-1", "--format=%B", "main", cwd=publishing.origin, env=publishing.git_env)
-    assert message.splitlines()[0] == "Dữ liệu năm 2025: 1 đơn vị thay đổi (so-tu-phap)", message
-    assert "so-tu-phap (Sở Tư pháp): phiếu đã sửa" in message
+    message = publishing.message()
+    assert message.splitlines()[0] == f"Dữ liệu năm {YEAR}: 1 đơn vị thay đổi (tn-so-tu-phap)", message
+    assert "- tn-so-tu-phap (Sở Tư pháp TN): phiếu đã sửa" in message
+    assert "tn-so-y-te" not in message and "tn-hoi-ccb" not in message
     assert len(publishing.commits()) == 3
     publishing.assert_no_secret(fourth)
 
@@ -676,6 +788,7 @@ def test_a_failed_pull_commits_builds_and_deploys_nothing(publishing: Publishing
         "Lấy mã nguồn": "success", "Cài Python": "success", "Cài hoctap": "success",
         "Lấy dữ liệu từ bảng tính": "failure", "Kiểm tra phiếu": "skipped", "Lưu bản lưu mới vào kho": "skipped",
     }
+    publishing.assert_installed_from(run, "pull")
     assert publishing.head() == start and len(publishing.commits()) == 1
     assert not (publishing.base / f"run{run.number}" / "pull" / SNAPSHOTS).exists()
     assert run.artifact is None and run.deployed is None

@@ -15,7 +15,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +51,17 @@ def year_columns(data: SiteData, year: int) -> list[Column]:
     return points_columns([], [])
 
 
-def _cell(value: Any) -> Any:
+def _cell(ws: Any, value: Any) -> Any:
+    """A value for the sheet: numbers stay numbers, dates are dates shown dd/mm/yyyy, text is neutralised."""
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, int | float) or value is None:
         return value
+    if isinstance(value, date):
+        day = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        cell = WriteOnlyCell(ws, value=day)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
     return neutralise(strip_controls(str(value)))
 
 
@@ -92,11 +98,11 @@ def write_xlsx(yr: PublishedYear, columns: list[Column], path: Path, when: datet
     ws.freeze_panes = "A2"
     ws.append([_bold(ws, c.label) for c in columns])
     for r in yr.results:
-        ws.append([_cell((c.label_value or c.code)(r)) for c in columns])
+        ws.append([_cell(ws, (c.label_value or c.code)(r)) for c in columns])
     rej = wb.create_sheet("Bị từ chối")
     rej.append([_bold(rej, h) for h in ("Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do")])
     for rejection in yr.rejected:
-        rej.append([_cell(v) for v in (rejection.year, rejection.unit_id, rejection.where, ", ".join(rejection.codes),
+        rej.append([_cell(rej, v) for v in (rejection.year, rejection.unit_id, rejection.where, ", ".join(rejection.codes),
                                        " ".join(rejection.reasons))])
     naive = when.astimezone(UTC).replace(tzinfo=None)
     wb.properties.created = naive

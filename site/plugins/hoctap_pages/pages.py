@@ -15,7 +15,8 @@ from typing import Any
 
 from scoring.levels_rubric import LEVELS, LevelsRubric
 from scoring.points import PointsRubric
-from scoring.recognition import current_standings
+from scoring.recognition import Standing, current_standings
+from scoring.registry import Unit
 from scoring.rubric import Rubric, default_rubrics
 from scoring.text import fold, safe_url
 
@@ -122,7 +123,7 @@ def criteria_context(data: SiteData) -> dict[str, Any]:
         if isinstance(rubric, LevelsRubric):
             item["applicability"] = applicability_tables(rubric)
         items.append(item)
-    return {"rubrics": items, "notes": data.results.settings_notes}
+    return {"rubrics": items, "notes": data.results.settings_notes, "rubric_2023": data.rubric(2023)}
 
 
 def applicability_tables(rubric: LevelsRubric) -> list[dict[str, Any]]:
@@ -141,19 +142,43 @@ def applicability_tables(rubric: LevelsRubric) -> list[dict[str, Any]]:
 
 
 def recognition_context(data: SiteData) -> dict[str, Any]:
-    """Recognitions in force this year, those whose validity ends this year or next, and level-2 eligibility."""
+    """Recognitions in force this year, those whose validity ends this year or next, and level-2 eligibility.
+
+    A recognition outlives the unit it was given to only through a successor: what is due (công nhận lại,
+    level 2) is listed under the unit that exists today, and not at all when that unit has a recognition of
+    its own or when the unit ended without one (the district units of 2024).
+    """
     today: date = data.results.generated.date()
     rubric = next((r for r in default_rubrics() if isinstance(r, LevelsRubric)), None)
     months = rubric.upgrade_months.value if rubric else 12
     standings = sorted(current_standings(data.results.decisions, today.year, months),
                        key=lambda s: vi_sort_key(data.unit_by_id[s.recognition.unit_id].name
                                                  if s.recognition.unit_id in data.unit_by_id else s.recognition.unit_id))
-    def view(s: Any) -> dict[str, Any]:
+    held = {s.recognition.unit_id for s in standings}
+
+    def current_holder(unit_id: str) -> Unit | None:
+        unit = data.unit_by_id.get(unit_id)
+        seen: set[str] = set()
+        while unit is not None and unit.last_year is not None and unit.last_year < today.year and unit.id not in seen:
+            seen.add(unit.id)
+            unit = data.unit_by_id.get(unit.successor) if unit.successor else None
+        return unit
+
+    def view(s: Standing) -> dict[str, Any]:
         unit = data.unit_by_id.get(s.recognition.unit_id)
-        return {"standing": s, "unit": unit, "url": unit_url(s.recognition.unit_id) if unit else None}
-    return {"today": today, "rubric": rubric, "standings": [view(s) for s in standings],
-            "renewal": [view(s) for s in standings if s.due_for_renewal],
-            "level2": [view(s) for s in standings if s.eligible_for_level_2 is not None]}
+        holder = current_holder(s.recognition.unit_id)
+        return {"standing": s, "unit": unit, "url": unit_url(s.recognition.unit_id) if unit else None,
+                "ended": unit is not None and holder is not unit, "holder": holder,
+                "holder_url": unit_url(holder.id) if holder else None}
+
+    def actionable(v: dict[str, Any]) -> bool:
+        holder = v["holder"]
+        return holder is not None and (not v["ended"] or holder.id not in held)
+
+    views = [view(s) for s in standings]
+    return {"today": today, "rubric": rubric, "standings": views,
+            "renewal": [v for v in views if v["standing"].due_for_renewal and actionable(v)],
+            "level2": [v for v in views if v["standing"].eligible_for_level_2 is not None and actionable(v)]}
 
 
 def _letters(data: SiteData) -> list[dict[str, Any]]:

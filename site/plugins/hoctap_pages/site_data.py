@@ -14,7 +14,7 @@ from functools import cached_property
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
 from scoring.registry import Unit
-from scoring.results import ResultRow
+from scoring.results import Authority, ResultRow
 from scoring.results_folder import PublishedResults, PublishedYear
 from scoring.rubric import Rubric, default_rubrics
 from scoring.text import fold
@@ -33,6 +33,15 @@ def vi_sort_key(text: str) -> tuple[str, str]:
     """Vietnamese alphabetical order: Đ after D (fold alone would file it under D), then tone marks."""
     base = fold(text.replace("Đ", "D\uffff").replace("đ", "d\uffff"))
     return base, text
+
+
+@dataclass(frozen=True)
+class UnitAuthority:
+    """Where a unit's dossier went and who recognised it, for one assessment year."""
+
+    province: str
+    receiving_body: str
+    recognising_authority: str
 
 
 @dataclass(frozen=True)
@@ -84,3 +93,22 @@ class SiteData:
     @property
     def groups(self) -> tuple[str, ...]:
         return self.results.groups
+
+    @cached_property
+    def district_set(self) -> tuple[str, str] | None:
+        """(receiving body, recognising authority) of the district set of Thông tư 24/2023 (Điều 5, 10)."""
+        for rubric in default_rubrics():
+            if isinstance(rubric, LevelsRubric) and "cap-huyen" in rubric.sets:
+                cset = rubric.sets["cap-huyen"]
+                return f"{cset.receiving_body} cấp huyện", cset.authority
+        return None
+
+    def authority_for(self, year: int, unit: Unit | None) -> UnitAuthority:
+        """The province's bodies for that year (settings by period); a district unit's own bodies before 1/7/2025."""
+        a: Authority = self.year(year).authority
+        if unit is not None and unit.cap == "huyen" and self.district_set is not None:
+            receiving, recognising = self.district_set
+            if a.note and self.results.settings_notes.get("district_after_reform"):
+                recognising = self.results.settings_notes["district_after_reform"]  # no district level after the reform
+            return UnitAuthority(a.province, receiving, recognising)
+        return UnitAuthority(a.province, a.receiving_body, a.recognising_authority)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-SKIP_DIRS = {"pagefind", "theme", "du-lieu"}
+SKIP_DIRS = {"pagefind", "theme"}  # du-lieu/ holds one page, the downloads page: listed
 SKIP_FILES = {"404.html"}
 
 

@@ -38,9 +38,23 @@ def status_rows(data: SiteData, year: int) -> list[StatusView]:
     return sorted(rows, key=lambda r: (order.get(r.code, 99), vi_sort_key(r.name)))
 
 
-def unknown_rejections(data: SiteData, year: int) -> list[RejectedRow]:
-    """Rejected rows whose unit id the registry does not know: listed, never given a page."""
-    return [r for r in data.year(year).rejected if not r.known_unit]
+@dataclass(frozen=True)
+class OtherRejection:
+    rejection: RejectedRow
+    url: str | None  # the unit's page, when the registry knows the unit
+
+
+def unknown_rejections(data: SiteData, year: int) -> list[OtherRejection]:
+    """Rejected rows that belong to no unit of the year's list: an id the registry does not know (listed, never
+    given a page), or a registry unit outside its years (listed here and on its own page)."""
+    yr = data.year(year)
+    out = []
+    for r in yr.rejected:
+        known = r.known_unit and r.unit_id is not None and r.unit_id in data.unit_by_id
+        if known and yr.status_for(str(r.unit_id)) is not None:
+            continue  # shown in the unit's row
+        out.append(OtherRejection(r, unit_url(str(r.unit_id)) if known else None))
+    return out
 
 
 def status_counts(rows: list[StatusView]) -> list[dict[str, Any]]:
@@ -52,5 +66,9 @@ def status_context(data: SiteData, year: int) -> dict[str, Any]:
     rows = status_rows(data, year)
     return {"year": year, "yr": data.year(year), "rows": rows, "counts": status_counts(rows),
             "unknown": unknown_rejections(data, year), "rubric": data.rubric(year),
-            "no_year": list(data.results.rejected_no_year) if year == data.results.latest_year else [],
+            "no_year": [OtherRejection(r, None) for r in data.results.rejected_no_year]
+            if year == data.results.latest_year else [],
+            "has_district": any((u := data.unit_by_id.get(s.unit_id)) is not None and u.cap == "huyen"
+                                for s in data.year(year).status),
+            "district": data.district_set,
             "status_years": [{"year": y, "url": f"tinh-hinh-nop/{y}/"} for y in reversed(data.years)]}

@@ -9,6 +9,7 @@ submitter typed goes through `scoring.text.safe_url`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from scoring.levels_rubric import DIGITAL_LEVELS, LevelIndicator, LevelsRubric
@@ -21,7 +22,7 @@ from scoring.text import safe_url
 from scoring.vietnamese import vi_number, vi_percent
 
 from .charts import Chart, criteria_chart, history_chart
-from .site_data import SiteData, unit_url
+from .site_data import SiteData, UnitAuthority, unit_url
 from .year_pages import STAGE_LABELS, stage
 
 
@@ -62,11 +63,16 @@ def requirement(ind: LevelIndicator, level: int, learners: bool) -> str:
     return "Đạt"
 
 
+def count(value: int) -> str:
+    """A head count the Vietnamese way: 1.200."""
+    return vi_number(Decimal(value))
+
+
 def reported(check: IndicatorCheck, members: int | None, learners: int | None) -> str:
     if check.count is not None and members:
-        text = f"{check.count}/{members} thành viên ({vi_percent(check.share)})" if check.share is not None else ""
+        text = f"{count(check.count)}/{count(members)} thành viên ({vi_percent(check.share)})" if check.share is not None else ""
         if check.learners_count is not None and learners and check.learners_share is not None:
-            text += f"; {check.learners_count}/{learners} người học ({vi_percent(check.learners_share)})"
+            text += f"; {count(check.learners_count)}/{count(learners)} người học ({vi_percent(check.learners_share)})"
         return text
     if check.answer in DIGITAL_LEVELS:
         return DIGITAL_LEVELS[check.answer]
@@ -87,10 +93,11 @@ def check_views(row: ResultRow, rubric: LevelsRubric) -> list[dict[str, Any]]:
         for ind in crit.indicators:
             check = levels.checks[ind.id]
             rule = ind.rule(levels.level_requested)
+            applies = check.result != "khong-ap-dung"
             items.append(CheckView(
                 indicator=ind, text=rule.text, citation=rule.citation,
-                requirement=requirement(ind, levels.level_requested, unit_learners),
-                reported=reported(check, row.members, levels.learners) if check.result != "khong-ap-dung" else "—",
+                requirement=requirement(ind, levels.level_requested, unit_learners) if applies else "—",
+                reported=reported(check, row.members, levels.learners) if applies else "—",
                 evidence=link(check.evidence), check=check, label=CHECK_LABELS[check.result],
                 own_label=CHECK_LABELS[check.self_result],
                 council_label=CHECK_LABELS[check.council] if check.council else "—",
@@ -123,6 +130,7 @@ class UnitYear:
     submitted: Any
     rubric: Any
     plan: Link
+    authority: UnitAuthority
     band_css: str = "khac"
     basis_label: str = "—"
     breakdown: list[dict[str, Any]] = field(default_factory=list)
@@ -138,12 +146,15 @@ def _unit_year(data: SiteData, unit: Unit, year: int) -> UnitYear | None:
     status = yr.status_for(unit.id)
     if result is None and not rejections and status is None and not unit.active_in(year):
         return None
-    code = status.status if status else (result.submission_status if result else "chua-nop")
+    # A year rejected after the unit ended has no status row: it was rejected, never "not submitted".
+    code = status.status if status else (result.submission_status if result else
+                                         "bi-tu-choi" if rejections else "chua-nop")
     rubric = data.rubric(year)
     uy = UnitYear(year=year, unit=unit, yr=yr, result=result, rejections=rejections, status=code,
                   status_label=STATUS_LABELS.get(code, code),
                   submitted=(status.submitted if status else None) or (result.submitted if result else None),
-                  rubric=rubric, plan=link(result.plan_url if result else None))
+                  rubric=rubric, plan=link(result.plan_url if result else None),
+                  authority=data.authority_for(year, unit))
     if result is None:
         return uy
     uy.basis_label = BASIS_LABELS[result.basis]
@@ -168,6 +179,8 @@ def unit_context(data: SiteData, unit: Unit) -> dict[str, Any]:
                 years.append(uy)
                 break
     points_years = [y for y in years if isinstance(y.rubric, PointsRubric)]
+    # Whose totals the chart shows: before the merger, the predecessor's.
+    chart_names = list(dict.fromkeys(y.unit.name for y in points_years if y.result))
     chart = None
     if any(y.result for y in points_years):
         rubric = next(y.rubric for y in reversed(points_years) if y.result)
@@ -182,4 +195,5 @@ def unit_context(data: SiteData, unit: Unit) -> dict[str, Any]:
         "successor_url": unit_url(successor.id) if successor else None,
         "predecessors": [(u, unit_url(u.id)) for u in lineage if u.id != unit.id],
         "recognitions": recognitions, "ever_submitted": any(y.result or y.rejections for y in years),
+        "chart_names": chart_names, "unit_names": {u.id: u.name for u in lineage},
     }

@@ -59,8 +59,13 @@ def ranking_rows(data: SiteData, year: int) -> list[RankRow]:
 
 
 def group_sections(data: SiteData, rows: list[Any], year: int, prefix: str) -> list[dict[str, Any]]:
+    """One section per group that had units to assess that year (a group created later gets no empty page)."""
+    yr = data.year(year)
+    present = {r.row.group for r in rows} | {s.group for s in yr.status}
     sections = []
     for group in data.groups:
+        if group not in present:
+            continue
         members = [r for r in rows if r.row.group == group]
         sections.append({"name": group, "slug": slugify(group), "url": f"{prefix}{year}/{slugify(group)}/",
                          "rows": members})
@@ -75,6 +80,12 @@ class LevelRow:
     stage_label: str
     unit_type: str
     set_title: str
+    failing: tuple[str, ...]  # the chỉ tiêu judged không đạt at the requested level
+
+
+def failing(row: ResultRow) -> tuple[str, ...]:
+    levels = row.levels
+    return tuple(i for i, c in levels.checks.items() if c.result == "khong-dat") if levels else ()
 
 
 def level_rows(data: SiteData, year: int) -> list[LevelRow]:
@@ -88,7 +99,7 @@ def level_rows(data: SiteData, year: int) -> list[LevelRow]:
         cset = rubric.sets.get(r.levels.set)
         st = stage(r)
         out.append(LevelRow(r, unit_url(r.unit_id), st, STAGE_LABELS[st], utype.label if utype else "—",
-                            cset.title if cset else r.levels.set))
+                            cset.title if cset else r.levels.set, failing(r)))
     out.sort(key=lambda x: (-(x.row.levels.level_met if x.row.levels else 0), vi_sort_key(x.row.name)))
     return out
 

@@ -1,0 +1,86 @@
+"""Publishing never deletes what hoctap did not write, and a failed or killed build leaves the previous site whole."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import PINNED_EPOCH, ROOT_REPO, hoctap, make_project
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose sample site has been built once into output/."""
+    project = make_project(tmp_path_factory.mktemp("publish"))
+    done = hoctap("run", cwd=project)
+    assert done.returncode == 0, done.stderr
+    return project
+
+
+@pytest.mark.parametrize("target", [".", "content", "content/data", ".hoctap", ".."])
+def test_output_folders_that_hold_the_project_are_refused(tmp_path: Path, target: str) -> None:
+    project = make_project(tmp_path / "du-an")
+    (project / "content" / "data").mkdir(parents=True)
+    (project / "content" / "data" / "units.csv").write_bytes((ROOT_REPO / "content" / "data" / "units.csv").read_bytes())
+    before = tree(project)
+    done = hoctap("build", "--output", target, cwd=project)
+    assert done.returncode == 1
+    assert done.stderr.startswith("hoctap: lỗi: Không dựng trang vào") and "Traceback" not in done.stderr
+    assert tree(project) == before
+
+
+def test_a_folder_hoctap_did_not_build_is_never_emptied(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "du-an")
+    foreign = project / "trang-cu"
+    foreign.mkdir()
+    (foreign / "bao-cao.docx").write_bytes(b"van ban quan trong")
+    done = hoctap("build", "--output", "trang-cu", cwd=project)
+    assert done.returncode == 1 and "không do hoctap dựng" in done.stderr
+    assert (foreign / "bao-cao.docx").read_bytes() == b"van ban quan trong"
+
+
+def test_a_failed_build_leaves_the_previous_site_whole(built: Path) -> None:
+    before = tree(built / "output")
+    (built / "hoctap.toml").write_text('registry = "khong-co.csv"\n', encoding="utf-8")
+    try:
+        done = hoctap("run", cwd=built)
+    finally:
+        (built / "hoctap.toml").write_text("", encoding="utf-8")
+    assert done.returncode == 1 and "khong-co.csv" in done.stderr
+    assert tree(built / "output") == before
+
+
+def test_a_build_killed_midway_leaves_the_previous_site_whole(built: Path) -> None:
+    before = tree(built / "output")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH}
+    proc = subprocess.Popen([sys.executable, "-m", "hoctap", "build"], cwd=built, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    staging = built / ".output.dang-dung-"
+    while time.monotonic() < deadline and not any(built.glob(".output.dang-dung-*/**/*.html")):
+        time.sleep(0.02)  # wait until Pelican is writing pages into the staging folder
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert tree(built / "output") == before, "the published folder changed under a killed build"
+    assert hoctap("build", cwd=built).returncode == 0  # the next build cleans the leftovers and succeeds
+    assert not list(built.glob(f"{staging.name}*"))
+    assert tree(built / "output") == before  # same data, same pinned clock: the same site
+
+
+def test_two_builds_at_once_take_turns(built: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH}
+    runs = [subprocess.Popen([sys.executable, "-m", "hoctap", "build"], cwd=built, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outcomes = [p.communicate(timeout=600) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outcomes
+    assert any("Đang chờ một lần chạy khác" in err for _, err in outcomes)
+    assert (built / "output" / "index.html").is_file()

@@ -410,8 +410,6 @@ def test_no_generated_page_claims_tt22_is_in_force(small_site: SmallSite) -> Non
         assert _claims_tt22_in_force(doc.get_text(" ", strip=True)) == [], path
 
 
-@pytest.mark.xfail(strict=True, reason="content/pages and content/thong-bao (not the plugin's) still describe "
-                                       "Thông tư 22/2020 as the rule in use; they need rewriting for Thông tư 24/2023")
 def test_no_content_page_claims_tt22_is_in_force(small_site: SmallSite) -> None:
     for name in ("huong-dan", "van-ban", "thong-bao/mo-dot-bao-cao-2025", "thong-bao/ket-qua-so-bo-2025"):
         doc = page(small_site, f"{name}/index.html")

@@ -187,12 +187,13 @@ DEFAULT_PERIODS = [
     {"from": "2025-07-01", "province": "Tây Ninh", "place": "Tây Ninh",
      "receiving_body": "Sở Giáo dục và Đào tạo tỉnh Tây Ninh", "governing_body": "Ủy ban nhân dân tỉnh Tây Ninh",
      "recognising_authority": "Chủ tịch Ủy ban nhân dân tỉnh Tây Ninh",
-     "note": "Từ ngày 01/7/2025 tỉnh Long An và tỉnh Tây Ninh hợp nhất thành tỉnh Tây Ninh; không còn cấp huyện."},
+     "note": "Từ ngày 01/07/2025 tỉnh Long An và tỉnh Tây Ninh hợp nhất thành tỉnh Tây Ninh; không còn cấp huyện."},
 ]
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("periods", DEFAULT_PERIODS, _periods,
-            "Tỉnh, cơ quan tiếp nhận hồ sơ và người công nhận theo giai đoạn (mặc định: Long An đến 30/6/2025, Tây Ninh từ 1/7/2025)."),
+            "Tỉnh, cơ quan tiếp nhận hồ sơ và người công nhận theo giai đoạn "
+            "(mặc định: Long An đến 30/06/2025, Tây Ninh từ 01/07/2025)."),
     Setting("spreadsheet_id", None, _opt_str, "Mã bảng tính Google chứa các trang của đơn vị; để trống thì dùng dữ liệu mẫu."),
     Setting("site_url", "", _url, "Địa chỉ công khai của trang (dùng cho liên kết tuyệt đối, sơ đồ trang, nguồn tin)."),
     Setting("history_dir", None, _opt_path,
@@ -209,18 +210,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("deadlines", {}, _deadlines, "Hạn nộp của từng năm đánh giá (nộp trước ngày này), ví dụ \"2025\" = \"2026-01-15\"."),
     Setting("deadline_by_rubric",
             {"tt22-2020": {"before": "01-31", "citation": "công văn tháng 10/2020 của Sở Giáo dục và Đào tạo tỉnh Long An "
-                                                          "thực hiện Kế hoạch số 206/KH-UBND ngày 28/9/2020"}},
+                                                          "thực hiện Kế hoạch số 206/KH-UBND ngày 28/09/2020"}},
             _local_deadlines,
             "Hạn nộp theo bộ tiêu chí (tháng-ngày năm sau, kèm văn bản quy định); mặc định Thông tư 22/2020: trước 31/01 "
             "theo công văn năm 2020 của Sở GD&ĐT Long An; Thông tư 24/2023: trước 15/01 theo văn bản."),
     Setting("cdht_targets", {"2025": 0.60, "2030": 0.80}, _targets,
             "Mục tiêu tỷ lệ Công dân học tập theo mốc năm (QĐ 677/QĐ-TTg: 60% năm 2025, 80% năm 2030)."),
     Setting("rubric_years", {}, _rubric_years,
-            "Gán một năm đánh giá cho bộ tiêu chí khác, ví dụ { \"2023\" = \"tt24-2023\" } (mặc định: năm 2023 theo Thông tư 22/2020)."),
+            "Gán một năm đánh giá cho bộ tiêu chí khác, ví dụ { \"2023\" = \"tt24-2023\" } "
+            "(mặc định: năm 2023 theo Thông tư 22/2020)."),
     Setting("cdht_learners_rule", "ca-hai", _choice("ca-hai", "nguoi-hoc"),
             "Chỉ tiêu 3.1 ở cơ sở giáo dục có người học: «ca-hai» (đạt cả ngưỡng thành viên và người học) hoặc «nguoi-hoc»."),
     Setting("district_after_reform", "Chủ tịch Ủy ban nhân dân cấp xã", _str,
-            "Người công nhận đơn vị cấp huyện (bộ tiêu chí Điều 6–7) từ 01/7/2025, khi không còn cấp huyện."),
+            "Người công nhận đơn vị cấp huyện (bộ tiêu chí Điều 6–7) từ 01/07/2025, khi không còn cấp huyện."),
+    Setting("papers_templates", None, _opt_path,
+            "Thư mục mẫu văn bản đã sửa cho «hoctap documents»; mẫu nào không có thì dùng mẫu mặc định "
+            "(như --templates DIR).", path=True),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -9,7 +9,7 @@ chỉ tiêu.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -31,6 +31,9 @@ class Column:
     code: Callable[[ResultRow], Value]  # the CSV value
     label_value: Callable[[ResultRow], Value] | None = None  # the Excel value when it differs (a label, not a code)
     width: int = 12  # Excel column width, in characters
+
+
+CAP_LABELS = {"cap-tinh": "Cấp tỉnh", "cap-huyen": "Cấp huyện"}
 
 
 def _n(value: Decimal | None) -> int | float | None:
@@ -97,7 +100,8 @@ def levels_columns(indicator_ids: Sequence[str]) -> list[Column]:
 
     return [
         *_common_head(),
-        Column("cap", "Cấp", lambda r: r.levels.set if r.levels else None, width=10),
+        Column("cap", "Cấp", lambda r: r.levels.set if r.levels else None,
+               lambda r: CAP_LABELS.get(r.levels.set, r.levels.set) if r.levels else None, width=10),
         Column("muc_de_nghi", "Mức độ đề nghị", lambda r: r.levels.level_requested if r.levels else None),
         Column("muc_dat", "Mức độ đạt", lambda r: r.levels.level_met if r.levels else None),
         *(Column(f"chi_tieu_{i}", f"Chỉ tiêu {i}", check(i), check_label(i), width=10) for i in indicator_ids),
@@ -109,6 +113,21 @@ def levels_columns(indicator_ids: Sequence[str]) -> list[Column]:
                lambda r: r.recognition.valid_until_year if r.recognition else None),
         *_common_tail(),
     ]
+
+
+def all_years_columns(year_columns: Sequence[Sequence[Column]], rubric_titles: Mapping[str, str]) -> list[Column]:
+    """One table for every year: the columns of each year's table once (points and levels alike), after the
+    year, unit and group, with the rule the year was assessed by; a cell a year does not have stays empty."""
+    head, tail = _common_head(), _common_tail()
+    seen = {c.name for c in (*head, *tail)}
+    middle: list[Column] = []
+    for columns in year_columns:
+        for col in columns:
+            if col.name not in seen:
+                seen.add(col.name)
+                middle.append(col)
+    basis = Column("can_cu", "Căn cứ đánh giá", lambda r: r.rubric, lambda r: rubric_titles.get(r.rubric, r.rubric), width=26)
+    return [*head, basis, *middle, *tail]
 
 
 def frame(rows: Sequence[ResultRow], columns: Sequence[Column], *, labels: bool = False) -> pd.DataFrame:

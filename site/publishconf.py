@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pelicanconf import *  # noqa: E402, F403 - Pelican's publishconf convention
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pelicanconf import *  # noqa: F403 - Pelican's publishconf convention
 
 SITEURL = os.environ.get("HOCTAP_SITE_URL", "").rstrip("/")
 RELATIVE_URLS = False

@@ -1,8 +1,10 @@
 """The built site in a real browser (Debian's chromium through Playwright), served over http on 127.0.0.1.
 
-Pins what only JavaScript adds: sorting the tables on a header click, the
-group and name filters, and Pagefind search matching Vietnamese typed without
-tone marks. Everything else is readable without JavaScript (test_site_pages.py).
+Pins what only JavaScript adds: sorting the tables on a header click (best
+first), the group and name filters kept in the address, and Pagefind search
+matching Vietnamese typed without tone marks. Everything else is readable
+without JavaScript (test_site_pages.py); phones, accessibility and printing
+are in test_site_phone.py.
 """
 
 from __future__ import annotations
@@ -76,12 +78,13 @@ def test_rankings_sort_on_header_click_and_filter_by_group(browser_page: tuple[A
     assert unit_column(page)[0] == "Sở Giáo dục và Đào tạo"
 
     total = page.locator("table.bang-xep-hang thead th", has_text="Tổng điểm")
+    total.locator("button").click()  # the first click on a score sorts the best first
+    assert total.get_attribute("aria-sort") == "descending"
+    assert unit_column(page)[0] == "Sở Giáo dục và Đào tạo"
+    assert "sx=tong-diem" in page.url and "chieu=giam" in page.url  # the sort is kept in the address
     total.locator("button").click()
     assert total.get_attribute("aria-sort") == "ascending"
     assert unit_column(page)[0] == HOSTILE_NAME  # 80 points, the lowest; its name stays text
-    total.locator("button").click()
-    assert total.get_attribute("aria-sort") == "descending"
-    assert unit_column(page)[0] == "Sở Giáo dục và Đào tạo"
 
     page.locator("table.bang-xep-hang thead th", has_text="Đơn vị").first.locator("button").click()
     assert unit_column(page) == [HOSTILE_NAME, "Hội Liên hiệp Phụ nữ tỉnh", "Sở Giáo dục và Đào tạo", "Sở Nội vụ"]
@@ -91,6 +94,10 @@ def test_rankings_sort_on_header_click_and_filter_by_group(browser_page: tuple[A
     assert "Đang hiện 2/4 đơn vị" in page.inner_text(".bo-loc")
     page.fill("input[data-loc=ten]", "noi vu")  # without tone marks
     assert unit_column(page) == ["Sở Nội vụ"]
+    assert "khoi=" in page.url and "ten=noi+vu" in page.url
+    page.reload()  # the address brings the same filter and sort back
+    assert unit_column(page) == ["Sở Nội vụ"]
+    assert page.locator("input[data-loc=ten]").input_value() == "noi vu"
     page.select_option("select[data-loc=khoi]", "")
     page.fill("input[data-loc=ten]", "")
     assert len(unit_column(page)) == 4
@@ -104,6 +111,10 @@ def test_levels_table_sorts_by_level_and_filters(browser_page: tuple[Any, str, l
     table = "table.bang-muc-do"
     assert len(unit_column(page, table)) == 5
     level = page.locator(f"{table} thead th", has_text="Mức đạt")
+    level.locator("button").click()
+    assert level.get_attribute("aria-sort") == "descending"  # the highest level first
+    assert unit_column(page, table)[0] == "Sở Giáo dục và Đào tạo"  # requested level 1, reached level 2
+    assert set(unit_column(page, table)[-2:]) == {"Hội Liên hiệp Phụ nữ tỉnh", "Sở Nội vụ"}
     level.locator("button").click()
     assert level.get_attribute("aria-sort") == "ascending"
     first_two = set(unit_column(page, table)[:2])

@@ -1,13 +1,17 @@
-"""The downloads folder: copies of the results, a formula-safe XLSX, a valid datapackage.json, no private column.
+"""The downloads folder: CSV and XLSX that open right in Excel, per year and for all years, a valid datapackage.json.
 
 Both shapes of a year: points columns (Thông tư 22/2020, 2023) and levels
 columns (Thông tư 24/2023, 2024 and later), from `small_site` scored by the
-real pipeline.
+real pipeline. The CSV is read as Excel reads it (a byte-order mark says
+UTF-8), the XLSX with openpyxl (labels, dates, widths, frozen header), and
+the whole package is validated with frictionless.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import zipfile
 from datetime import date, datetime
@@ -18,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import HOSTILE_FORMULA, HOSTILE_NAME, HOSTILE_SCRIPT, SmallSite
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 YEARS = (2023, 2024, 2025)
 PRIVATE_WORDS = ("email", "e-mail", "thư điện tử", "điện thoại", "phone", "người báo cáo", "reporter", "họ tên")
@@ -37,17 +42,29 @@ def sheet(site: SmallSite, year: int, name: str | None = None) -> tuple[tuple[An
 
 
 def csv_rows(site: SmallSite, year: int) -> tuple[list[str], list[dict[str, str]]]:
-    with (folder(site) / f"ket-qua-{year}.csv").open(encoding="utf-8", newline="") as f:
+    with (folder(site) / f"ket-qua-{year}.csv").open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         return list(reader.fieldnames or []), list(reader)
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_csv_and_json_are_copied_unchanged(small_site: SmallSite, year: int) -> None:
+def test_csv_is_the_results_table_with_a_byte_order_mark_and_json_is_copied(small_site: SmallSite, year: int) -> None:
     results = small_site.project / ".hoctap" / "ket-qua"
-    for ext in ("csv", "json"):
-        name = f"ket-qua-{year}.{ext}"
-        assert (folder(small_site) / name).read_bytes() == (results / name).read_bytes()
+    csv_bytes = (folder(small_site) / f"ket-qua-{year}.csv").read_bytes()
+    assert csv_bytes.startswith(codecs.BOM_UTF8)  # Excel on Windows reads the file as UTF-8, not as cp1252
+    assert csv_bytes[len(codecs.BOM_UTF8):] == (results / f"ket-qua-{year}.csv").read_bytes()
+    name = f"ket-qua-{year}.json"
+    assert (folder(small_site) / name).read_bytes() == (results / name).read_bytes()
+
+
+def test_csv_reads_as_excel_reads_it(small_site: SmallSite) -> None:
+    """Excel looks for the byte-order mark and then decodes UTF-8: the header and the Vietnamese come out whole."""
+    raw = (folder(small_site) / "ket-qua-2023.csv").read_bytes()
+    encoding = "utf-8" if raw.startswith(codecs.BOM_UTF8) else "cp1252"
+    text = raw[len(codecs.BOM_UTF8):].decode(encoding)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["hang", "nam", "ma_don_vi", "ten_don_vi"]
+    assert "Hội Liên hiệp Phụ nữ tỉnh" in [r[3] for r in rows[1:]]
 
 
 def test_points_year_has_the_points_columns(small_site: SmallSite) -> None:
@@ -157,7 +174,7 @@ def test_datapackage_describes_every_download(small_site: SmallSite) -> None:
     assert "MẪU" not in package["description"]
     assert "Thông tư 24/2023/TT-BGDĐT" in package["description"]
     names = [r["name"] for r in package["resources"]]
-    assert len(names) == len(set(names)) == 3 * len(YEARS)
+    assert len(names) == len(set(names)) == 3 * len(YEARS) + 2  # CSV, XLSX, JSON per year; CSV, XLSX of all years
     for resource in package["resources"]:
         path = folder(small_site) / resource["path"]
         assert path.is_file(), resource["path"]
@@ -169,6 +186,10 @@ def test_datapackage_describes_every_download(small_site: SmallSite) -> None:
     fields = {f["name"]: f["type"] for f in points["schema"]["fields"]}
     assert fields["tong_diem"] == "number" and fields["hang"] == "integer" and fields["ten_don_vi"] == "string"
     assert fields["ngay_gui"] == "date"
+    assert points["encoding"] == "utf-8-sig"
+    sheet_fields = {f["name"]: f["type"] for f in by_name["ket-qua-2023-xlsx"]["schema"]["fields"]}
+    assert sheet_fields["Tổng điểm"] == "number" and sheet_fields["Hạng"] == "integer"
+    assert sheet_fields["Ngày nộp"] == "date" and sheet_fields["Xếp loại"] == "string"
     levels = {f["name"]: f["type"] for f in by_name["ket-qua-2024-csv"]["schema"]["fields"]}
     assert levels["muc_dat"] == "integer" and levels["chi_tieu_1.1"] == "string" and levels["ngay_quyet_dinh"] == "date"
     assert [f["name"] for f in points["schema"]["fields"]] == csv_rows(small_site, 2023)[0]
@@ -182,7 +203,8 @@ def test_sample_datapackage_says_sample(sample_site: Path) -> None:
 def test_downloads_page_links_each_file(small_site: SmallSite) -> None:
     doc = BeautifulSoup((folder(small_site) / "index.html").read_text(encoding="utf-8"), "html.parser")
     hrefs = {str(a["href"]).split("/du-lieu/")[-1] for a in doc.select("ul.tep a")}
-    assert hrefs == {f"ket-qua-{y}.{ext}" for y in YEARS for ext in ("csv", "json", "xlsx")}
+    assert hrefs == ({f"ket-qua-{y}.{ext}" for y in YEARS for ext in ("csv", "json", "xlsx")}
+                     | {f"ket-qua-tat-ca-cac-nam.{ext}" for ext in ("csv", "xlsx")})
     for href in hrefs:
         assert (folder(small_site) / href).is_file()
     years = [th.get_text(strip=True) for th in doc.select("tbody th[scope=row]")]
@@ -196,3 +218,57 @@ def test_dates_in_the_xlsx_are_dates(small_site: SmallSite) -> None:
     gd = {r["Mã đơn vị"]: r for r in body}["so-gd-dt"]
     assert gd["Ngày nộp"] in (datetime(2025, 1, 10), date(2025, 1, 10))
     assert gd["Ngày quyết định"] in (datetime(2025, 2, 10), date(2025, 2, 10))
+
+
+def test_xlsx_opens_like_a_finished_sheet(small_site: SmallSite) -> None:
+    """Labels and not codes, real dates shown dd/mm/yyyy, column widths, a frozen bold header, the CSV's columns."""
+    for year in YEARS:
+        wb = load_workbook(folder(small_site) / f"ket-qua-{year}.xlsx")
+        ws = wb[f"Kết quả {year}"]
+        assert ws.freeze_panes == "A2"
+        assert all(c.font.bold for c in ws[1])
+        header = [c.value for c in ws[1]]
+        columns, _ = csv_rows(small_site, year)
+        assert len(header) == len(columns)  # the same columns as the CSV, in the same order
+        assert ws.max_column == len(header)  # the dimension covers the whole header: no short rows
+        widths = {ws.column_dimensions[get_column_letter(i + 1)].width for i in range(len(header))}
+        assert min(widths) >= 7 and max(widths) >= 40  # the unit's name gets room
+        for row in ws.iter_rows(min_row=2):
+            assert len(row) == len(header)
+    _, body = sheet(small_site, 2024)
+    gd = {r["Mã đơn vị"]: r for r in body}["so-gd-dt"]
+    assert gd["Cấp"] == "Cấp tỉnh" and gd["Tình trạng nộp"] in ("Đúng hạn", "Trễ hạn")
+    assert gd["Chỉ tiêu 1.1"] == "Đạt"
+    ws = load_workbook(folder(small_site) / "ket-qua-2024.xlsx")["Kết quả 2024"]
+    col = [c.value for c in ws[1]].index("Ngày nộp") + 1
+    cell = ws.cell(row=2, column=col)
+    assert isinstance(cell.value, datetime) and cell.number_format.upper() == "DD/MM/YYYY"
+
+
+def test_all_years_in_one_csv_and_one_xlsx(small_site: SmallSite) -> None:
+    with (folder(small_site) / "ket-qua-tat-ca-cac-nam.csv").open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        columns, rows = list(reader.fieldnames or []), list(reader)
+    assert columns[:5] == ["nam", "ma_don_vi", "ten_don_vi", "khoi", "can_cu"]
+    assert {"hang", "tong_diem", "xep_loai", "muc_dat", "chi_tieu_2.4", "so_quyet_dinh", "ngay_gui"} <= set(columns)
+    assert len(columns) == len(set(columns))
+    per_year = sum(len(csv_rows(small_site, y)[1]) for y in YEARS)
+    assert len(rows) == per_year and sorted({r["nam"] for r in rows}) == [str(y) for y in YEARS]
+    by_key = {(r["nam"], r["ma_don_vi"]): r for r in rows}
+    assert by_key[("2023", "so-noi-vu")]["tong_diem"] == "88.5" and by_key[("2023", "so-noi-vu")]["muc_dat"] == ""
+    assert by_key[("2024", "so-noi-vu")]["muc_dat"] == "0" and by_key[("2024", "so-noi-vu")]["tong_diem"] == ""
+    assert by_key[("2024", "so-noi-vu")]["can_cu"] == "tt24-2023"
+    wb = load_workbook(folder(small_site) / "ket-qua-tat-ca-cac-nam.xlsx")
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[1]]
+    assert len(header) == len(columns) and ws.max_row == per_year + 1
+    values = {(r[0], r[1]): dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert values[(2024, "so-noi-vu")]["Căn cứ đánh giá"] == "Thông tư 24/2023/TT-BGDĐT"
+
+
+def test_frictionless_validates_the_package(small_site: SmallSite) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.Package(str(folder(small_site) / "datapackage.json")).validate()
+    errors = [f"{task.name}: {e.type}: {e.note}" for task in report.tasks for e in task.errors]
+    assert report.valid, errors[:10]
+    assert {task.name for task in report.tasks} >= {"ket-qua-2023-xlsx", "ket-qua-tat-ca-cac-nam-csv"}

@@ -205,7 +205,7 @@ def test_history_continues_across_the_merger(small_site: SmallSite) -> None:
     assert history is not None
     years = [tr.th.get_text(strip=True) for tr in history.select("tbody tr") if tr.th]
     assert years == ["2025", "2024", "2023"]
-    provinces = [tr.find("td").get_text(strip=True) for tr in history.select("tbody tr")]
+    provinces = [tr.find_all("td")[-1].get_text(strip=True) for tr in history.select("tbody tr")]  # the last column
     assert provinces == ["Tây Ninh", "Long An", "Long An"]  # the province of each assessment year
     titles = {h.get_text(" ", strip=True) for h in doc.select("section[id^=nam-] > h2")}
     assert titles == {"Năm 2025", "Năm 2024 — Sở Giáo dục và Đào tạo", "Năm 2023 — Sở Giáo dục và Đào tạo"}
@@ -292,7 +292,7 @@ def test_criteria_page_states_the_three_legal_choices_and_why(small_site: SmallS
     choices = doc.select_one("section[aria-labelledby=lua-chon-tt24-2023] dl")
     assert choices is not None
     terms = [dt.get_text(" ", strip=True) for dt in choices.select("dt")]
-    assert terms == ["Người học và thành viên (chỉ tiêu 3.1)", "Năm đánh giá 2023", "Đơn vị cấp huyện sau ngày 01/7/2025"]
+    assert terms == ["Người học và thành viên (chỉ tiêu 3.1)", "Năm đánh giá 2023", "Đơn vị cấp huyện sau ngày 01/07/2025"]
     reasons = [dd.get_text(" ", strip=True) for dd in choices.select("dd")]
     assert "cả hai ngưỡng" in reasons[0] and "khoản 8 Điều 2" in reasons[0] and "cdht_learners_rule" in reasons[0]
     assert "không có điều khoản chuyển tiếp" in reasons[1] and "Thông tư 22/2020" in reasons[1]

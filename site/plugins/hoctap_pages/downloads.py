@@ -1,9 +1,13 @@
-"""The downloads folder `du-lieu/`: per year CSV and JSON (as the scorer wrote them), XLSX, datapackage.json.
+"""The downloads folder `du-lieu/`: per year and for all years a CSV and an XLSX, the JSON, datapackage.json.
 
-Only public columns (`scoring.publication`, the same list for the CSV and the
-Excel file). Every text cell that a spreadsheet would take for a formula is
-prefixed with `'`. The XLSX is byte-for-byte reproducible: fixed workbook
-dates and zip times.
+Only public columns (`scoring.publication`: one list for the CSV and the Excel
+file, codes in the CSV and labels in Excel). Files that open right in Excel:
+the CSV is UTF-8 with a byte-order mark (without it Excel on Windows reads
+Vietnamese as mojibake); the XLSX has real numbers and dates (shown
+dd/mm/yyyy), column widths, a frozen header and the sheet's dimension, so a
+reader sees every row as long as the header. Every text cell that a
+spreadsheet would take for a formula is prefixed with `'`. The XLSX is
+byte-for-byte reproducible: fixed workbook dates and zip times.
 """
 
 from __future__ import annotations
@@ -23,16 +27,21 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
-from scoring.publication import Column, levels_columns, points_columns
+from scoring.publication import Column, all_years_columns, frame, levels_columns, points_columns
+from scoring.results import ResultRow
 from scoring.results_folder import PublishedYear
+from scoring.rubric import default_rubrics
 from scoring.text import neutralise, slugify, strip_controls
 
 from .site_data import SiteData
 
 FOLDER = "du-lieu"
+ALL_YEARS = "ket-qua-tat-ca-cac-nam"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def build_time(data: SiteData) -> datetime:
@@ -66,10 +75,13 @@ def _cell(ws: Any, value: Any) -> Any:
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 
 
-def _reproducible_zip(raw: bytes, when: datetime) -> bytes:
-    """Rewrite a zip with fixed entry times and a fixed `modified` date (openpyxl stamps the clock on both)."""
+def _reproducible_zip(raw: bytes, when: datetime, dimensions: list[str]) -> bytes:
+    """Rewrite a zip with fixed entry times and a fixed `modified` date (openpyxl stamps the clock on both), and
+    give each sheet its `<dimension>` (openpyxl's write-only mode leaves it out, and readers then cut each row
+    at its last filled cell)."""
     stamp = max(when, datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
     w3c = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
@@ -81,6 +93,10 @@ def _reproducible_zip(raw: bytes, when: datetime) -> bytes:
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _MODIFIED.sub(rb"\g<1>" + w3c + rb"\g<2>", content)
+            sheet = _SHEET.fullmatch(info.filename)
+            if sheet and int(sheet.group(1)) <= len(dimensions) and b"<dimension " not in content:
+                ref = f'<dimension ref="{dimensions[int(sheet.group(1)) - 1]}"/>'.encode()
+                content = content.replace(b"</sheetPr>", b"</sheetPr>" + ref, 1)
             dst.writestr(fixed, content)
     return out.getvalue()
 
@@ -91,19 +107,35 @@ def _bold(ws: Any, text: str) -> Cell:
     return cell
 
 
-def write_xlsx(yr: PublishedYear, columns: list[Column], path: Path, when: datetime) -> None:
+def _sheet(wb: Any, title: str, headers: list[str], widths: list[int], rows: list[list[Any]]) -> str:
+    """A sheet with a bold frozen header and column widths; return its dimension (A1:X9)."""
+    ws = wb.create_sheet(title)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.append([_bold(ws, h) for h in headers])
+    for values in rows:
+        ws.append([_cell(ws, v) for v in values])
+    return f"A1:{get_column_letter(max(len(headers), 1))}{len(rows) + 1}"
+
+
+def label_rows(rows: tuple[ResultRow, ...] | list[ResultRow], columns: list[Column]) -> list[list[Any]]:
+    return [[(c.label_value or c.code)(r) for c in columns] for r in rows]
+
+
+def write_xlsx(yr: PublishedYear | None, columns: list[Column], path: Path, when: datetime, *,
+               title: str = "", rows: list[ResultRow] | None = None) -> list[list[Any]]:
+    """The results sheet (labels, not codes) and, for one year, the rejections; return the results' values."""
     # Write-only: streams rows instead of holding a cell object per value (national scale).
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(f"Kết quả {yr.year}")
-    ws.freeze_panes = "A2"
-    ws.append([_bold(ws, c.label) for c in columns])
-    for r in yr.results:
-        ws.append([_cell(ws, (c.label_value or c.code)(r)) for c in columns])
-    rej = wb.create_sheet("Bị từ chối")
-    rej.append([_bold(rej, h) for h in ("Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do")])
-    for rejection in yr.rejected:
-        rej.append([_cell(rej, v) for v in (rejection.year, rejection.unit_id, rejection.where, ", ".join(rejection.codes),
-                                       " ".join(rejection.reasons))])
+    results = list(rows if rows is not None else (yr.results if yr else ()))
+    values = label_rows(results, columns)
+    dims = [_sheet(wb, title or f"Kết quả {yr.year if yr else ''}".strip(), [c.label for c in columns],
+                   [c.width for c in columns], values)]
+    if yr is not None:
+        rejected = [[r.year, r.unit_id, r.where, ", ".join(r.codes), " ".join(r.reasons)] for r in yr.rejected]
+        dims.append(_sheet(wb, "Bị từ chối", ["Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do"], [7, 18, 30, 24, 60],
+                           rejected))
     naive = when.astimezone(UTC).replace(tzinfo=None)
     wb.properties.created = naive
     wb.properties.modified = naive
@@ -111,7 +143,13 @@ def write_xlsx(yr: PublishedYear, columns: list[Column], path: Path, when: datet
     wb.properties.lastModifiedBy = "hoctap"
     buf = io.BytesIO()
     wb.save(buf)
-    path.write_bytes(_reproducible_zip(buf.getvalue(), when))
+    path.write_bytes(_reproducible_zip(buf.getvalue(), when, dims))
+    return values
+
+
+def write_csv(rows: tuple[ResultRow, ...] | list[ResultRow], columns: list[Column], path: Path) -> None:
+    """The codes table, as the results folder has it, with a byte-order mark so that Excel reads it as UTF-8."""
+    path.write_bytes(frame(rows, columns).to_csv(index=False).encode("utf-8-sig"))
 
 
 def _infer_type(values: list[str]) -> str:
@@ -146,45 +184,83 @@ def csv_schema(path: Path) -> dict[str, Any]:
                        for i, name in enumerate(header)]}
 
 
-def write_downloads(data: SiteData, output_path: Path) -> list[dict[str, Any]]:
-    """Write `du-lieu/` and return, per year (newest first), the files for the downloads page."""
+def _value_type(values: list[Any]) -> str:
+    present = [v for v in values if v is not None and v != ""]
+    if not present:
+        return "string"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "integer"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "number"
+    if all(isinstance(v, date) for v in present):
+        return "date"
+    return "string"
+
+
+def xlsx_schema(columns: list[Column], values: list[list[Any]]) -> dict[str, Any]:
+    """The results sheet's fields: the Excel labels, typed from the values written."""
+    return {"fields": [{"name": c.label, "type": _value_type([row[i] for row in values])}
+                       for i, c in enumerate(columns)]}
+
+
+def _csv_resource(name: str, path: Path, title: str) -> dict[str, Any]:
+    return {"name": name, "path": path.name, "profile": "tabular-data-resource", "title": title, "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8-sig", "bytes": path.stat().st_size, "schema": csv_schema(path)}
+
+
+def _xlsx_resource(name: str, path: Path, title: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "path": path.name, "profile": "tabular-data-resource", "title": title, "format": "xlsx",
+            "mediatype": XLSX_TYPE, "bytes": path.stat().st_size, "schema": schema}
+
+
+def _file(label: str, path: Path) -> dict[str, Any]:
+    return {"label": label, "url": f"{FOLDER}/{path.name}", "bytes": path.stat().st_size}
+
+
+def write_downloads(data: SiteData, output_path: Path) -> dict[str, Any]:
+    """Write `du-lieu/`; return the files for the downloads page: per year (newest first) and for all years."""
     folder = output_path / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     when = build_time(data)
     resources: list[dict[str, Any]] = []
     listing: list[dict[str, Any]] = []
+    every_year: list[list[Column]] = []
     for year in sorted(data.years, reverse=True):
         yr = data.year(year)
-        files = []
-        if yr.csv_path.is_file():
-            target = folder / yr.csv_path.name
-            shutil.copyfile(yr.csv_path, target)
-            resources.append({
-                "name": f"ket-qua-{year}-csv", "path": target.name, "profile": "tabular-data-resource",
-                "title": f"Kết quả đánh giá Đơn vị học tập năm {year} (CSV)", "format": "csv",
-                "mediatype": "text/csv", "encoding": "utf-8", "bytes": target.stat().st_size,
-                "schema": csv_schema(target),
-            })
-            files.append({"label": "CSV", "url": f"{FOLDER}/{target.name}", "bytes": target.stat().st_size})
+        columns = year_columns(data, year)
+        every_year.append(columns)
+        what = f"Kết quả đánh giá Đơn vị học tập năm {year}"
+        target = folder / f"ket-qua-{year}.csv"
+        write_csv(yr.results, columns, target)
+        resources.append(_csv_resource(f"ket-qua-{year}-csv", target, f"{what} (CSV)"))
+        files = [_file("CSV", target)]
+        xlsx = folder / f"ket-qua-{year}.xlsx"
+        values = write_xlsx(yr, columns, xlsx, when)
+        resources.append(_xlsx_resource(f"ket-qua-{year}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, values)))
+        files.append(_file("Excel (XLSX)", xlsx))
         target = folder / yr.json_path.name
         shutil.copyfile(yr.json_path, target)
         resources.append({
             "name": f"ket-qua-{year}-json", "path": target.name, "profile": "data-resource",
-            "title": f"Kết quả đánh giá Đơn vị học tập năm {year} (JSON, kèm danh sách bị từ chối và tình hình nộp)",
+            "title": f"{what} (JSON, kèm danh sách bị từ chối và tình hình nộp)",
             "format": "json", "mediatype": "application/json", "encoding": "utf-8", "bytes": target.stat().st_size,
         })
-        files.append({"label": "JSON", "url": f"{FOLDER}/{target.name}", "bytes": target.stat().st_size})
-        xlsx = folder / f"ket-qua-{year}.xlsx"
-        write_xlsx(yr, year_columns(data, year), xlsx, when)
-        resources.append({
-            "name": f"ket-qua-{year}-xlsx", "path": xlsx.name, "profile": "data-resource",
-            "title": f"Kết quả đánh giá Đơn vị học tập năm {year} (Excel)", "format": "xlsx",
-            "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "bytes": xlsx.stat().st_size,
-        })
-        files.append({"label": "Excel (XLSX)", "url": f"{FOLDER}/{xlsx.name}", "bytes": xlsx.stat().st_size})
+        files.append(_file("JSON", target))
         listing.append({"year": year, "files": files, "scored": len(yr.results), "rejected": len(yr.rejected),
                         "method": yr.method})
+    all_files: list[dict[str, Any]] = []
+    if data.years:
+        titles = {r.id: r.info.short_title for r in default_rubrics()}
+        columns = all_years_columns(list(reversed(every_year)), titles)
+        rows = [r for y in data.years for r in data.year(y).results]
+        what = f"Kết quả đánh giá Đơn vị học tập các năm {data.years[0]}–{data.years[-1]}"
+        target = folder / f"{ALL_YEARS}.csv"
+        write_csv(rows, columns, target)
+        xlsx = folder / f"{ALL_YEARS}.xlsx"
+        values = write_xlsx(None, columns, xlsx, when, title="Tất cả các năm", rows=rows)
+        resources[:0] = [_csv_resource(f"{ALL_YEARS}-csv", target, f"{what} (CSV)"),
+                         _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, values))]
+        all_files = [_file("CSV", target), _file("Excel (XLSX)", xlsx)]
     province = data.results.province
     package = {
         "profile": "data-package",
@@ -200,4 +276,4 @@ def write_downloads(data: SiteData, output_path: Path) -> list[dict[str, Any]]:
         "resources": resources,
     }
     (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return listing
+    return {"years": listing, "all_years": all_files}

@@ -20,6 +20,7 @@ from scoring.registry import Unit
 from scoring.rubric import Rubric, default_rubrics
 from scoring.text import fold, safe_url
 
+from .overview import overview_context, results_index_context
 from .site_data import SiteData, unit_url, vi_sort_key, year_url
 from .status_pages import status_context, status_counts, status_rows
 from .unit_pages import unit_context
@@ -60,7 +61,18 @@ def common_context(data: SiteData) -> dict[str, Any]:
         "deadline": latest.deadline if latest else None,
         "rubric_in_force": default_rubrics().for_year(data.results.generated.year),
         "plans": plan_links(data),
+        "official_texts": official_texts(),
     }
+
+
+def official_texts() -> list[dict[str, Any]]:
+    """The original texts of the rules the site applies, in force first, linked where the rubric names its source."""
+    out = []
+    for rubric in sorted(default_rubrics(), key=lambda r: -r.info.first_year):
+        info = rubric.info
+        out.append({"title": info.title, "issuer": info.issuer, "issued": info.issued, "in_force": info.in_force,
+                    "repealed": info.repealed, "repealed_by": info.repealed_by, "url": safe_url(info.source_url)})
+    return out
 
 
 def plan_links(data: SiteData) -> list[dict[str, Any]]:
@@ -191,10 +203,13 @@ def _letters(data: SiteData) -> list[dict[str, Any]]:
     return [{"letter": k, "units": v} for k, v in sorted(groups.items(), key=lambda kv: vi_sort_key(kv[0]))]
 
 
-def site_pages(data: SiteData, articles: list[Any], downloads: list[dict[str, Any]]) -> list[Page]:
+def site_pages(data: SiteData, articles: list[Any], downloads: dict[str, Any]) -> list[Page]:
     pages = [Page("index.html", "home", {"title": "Trang chủ", **home_context(data), "announcements": articles[:3]})]
     links = year_links(data)
-    pages.append(Page("ket-qua/index.html", "ket-qua", {"title": "Kết quả theo năm", "year_links": links}))
+    pages.append(Page("ket-qua/index.html", "ket-qua", {"title": "Kết quả theo năm", "year_links": links,
+                                                          **results_index_context(data)}))
+    pages.append(Page("tong-hop/index.html", "tong-hop", {"title": "Tổng hợp các đơn vị qua các năm",
+                                                           **overview_context(data)}))
     for year in data.years:
         rubric = data.rubric(year)
         if isinstance(rubric, PointsRubric):
@@ -222,7 +237,8 @@ def site_pages(data: SiteData, articles: list[Any], downloads: list[dict[str, An
         if year == data.results.latest_year:
             pages.append(Page("tinh-hinh-nop/index.html", "tinh-hinh-nop",
                               {**ctx, "title": f"Tình hình nộp hồ sơ năm {year}", "is_index": True}))
-    pages.append(Page("du-lieu/index.html", "du-lieu", {"title": "Tải dữ liệu", "downloads": downloads}))
+    pages.append(Page("du-lieu/index.html", "du-lieu", {"title": "Tải dữ liệu", "downloads": downloads["years"],
+                                                       "all_years": downloads["all_years"]}))
     pages.append(Page("tim-kiem/index.html", "tim-kiem", {"title": "Tìm kiếm", "letters": _letters(data)}))
     pages.append(Page("thong-bao/index.html", "thong-bao", {"title": "Thông báo", "announcements": articles}))
     pages.append(Page("404.html", "404", {"title": "Không tìm thấy trang"}))

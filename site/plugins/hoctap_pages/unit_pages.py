@@ -169,6 +169,22 @@ def _unit_year(data: SiteData, unit: Unit, year: int) -> UnitYear | None:
     return uy
 
 
+def search_summary(unit: Unit, years: list[UnitYear]) -> str:
+    """One line for the search results: the group and level, the years assessed, the latest result."""
+    span = (f"năm {unit.first_year}" if unit.last_year == unit.first_year else
+            f"từ năm {unit.first_year}" + (f" đến năm {unit.last_year}" if unit.last_year else ""))
+    parts = [unit.group, *([unit.level] if unit.level else []), f"thuộc diện đánh giá {span}"]
+    latest = next((y for y in reversed(years) if y.result), None)
+    if latest is not None and latest.result is not None:
+        r = latest.result
+        if r.points:
+            parts.append(f"năm {latest.year}: {vi_number(r.points.total)} điểm, {r.points.klass}")
+        elif r.levels:
+            level = f"mức độ {r.levels.level_met}" if r.levels.level_met else "chưa đạt mức độ 1"
+            parts.append(f"năm {latest.year}: {level}")
+    return " · ".join(parts)
+
+
 def unit_context(data: SiteData, unit: Unit) -> dict[str, Any]:
     lineage = [data.unit_by_id[i] for i in data.lineage(unit.id) if i in data.unit_by_id]
     years: list[UnitYear] = []
@@ -196,4 +212,7 @@ def unit_context(data: SiteData, unit: Unit) -> dict[str, Any]:
         "predecessors": [(u, unit_url(u.id)) for u in lineage if u.id != unit.id],
         "recognitions": recognitions, "ever_submitted": any(y.result or y.rejections for y in years),
         "chart_names": chart_names, "unit_names": {u.id: u.name for u in lineage},
+        # The newest year with a detail is shown open; the older ones are folded (a page of a few screens on a phone).
+        "search_summary": search_summary(unit, years),
+        "newest_detail": max((y.year for y in years if y.result), default=None),
     }

@@ -26,6 +26,7 @@ from scoring.registry import Registry, load_registry
 from scoring.results import Authority, Deadline, ScoreReport
 from scoring.results_folder import PublicationInfo, SourceRecord, write_results_folder
 from scoring.rubric import Rubric, Rubrics, default_rubrics
+from scoring.wide_table import Submissions
 
 if TYPE_CHECKING:
     from intake.layout import TabLayout
@@ -75,7 +76,7 @@ def collect(project: Project, source: Path | None = None, spreadsheet: str | Non
         else:
             snap = sheets_pull.pull(spreadsheet, archive, when=when)
         subs = sheets_pull.submissions_from_snapshot(archive, snap)
-        out = Collected(submissions=subs, sources=[_snapshot_record(snap)])
+        out = Collected(submissions=Submissions([subs]), sources=[_snapshot_record(snap)])
         history = project.optional_path("history_dir")
         if history is not None:
             past = read_source(history, when)
@@ -123,7 +124,7 @@ def score_intake(intake: Intake, project: Project, reg: Registry | None = None) 
     from intake.tab_layouts import flag_misplaced_tabs
 
     reg = reg or registry(project)
-    flag_misplaced_tabs(intake.collected.submissions, reg)
+    flag_misplaced_tabs(list(intake.collected.submissions.objects()), reg)
     return score(intake.collected.submissions, reg, scoring_options(project, reg))
 
 

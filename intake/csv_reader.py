@@ -1,4 +1,4 @@
-"""The wide CSV of INTERFACES.md (one row per unit and year) into submissions.
+"""The wide CSV of INTERFACES.md (one row per unit and year) into submissions, kept as rows until needed.
 
 Excel's own "CSV" output is the norm here: a BOM, CRLF line ends, blank
 lines, trailing separators, `;` as separator in a Vietnamese locale, and
@@ -12,9 +12,12 @@ import csv
 import io
 import unicodedata
 
+import pandas as pd
+
 from intake.errors import IntakeError
 from intake.layout import INDICATOR_ID
 from scoring.canonical import Place, RawCell, Submission
+from scoring.wide_table import COUNCIL, EVIDENCE, OWN, VERIFIED, Submissions
 
 KNOWN_FIELDS = frozenset(
     {"ten_don_vi", "so_thanh_vien", "so_cdht", "ban_khuyen_hoc", "link_ke_hoach", "ngay_gui", "ghi_chu",
@@ -73,12 +76,86 @@ def _refuse_swallowed_lines(row: list[str], header: list[str], name: str, first:
             )
 
 
-def read_csv(content: bytes, name: str) -> list[Submission]:
+def _column_key(column: str) -> str | None:
+    """Where a CSV column goes: the wide table's name for it, or None for a column hoctap never reads."""
+    if column == "ma_don_vi":
+        return "unit"
+    if column == "nam":
+        return "year"
+    if INDICATOR_ID.match(column):
+        return OWN + column
+    for prefix, key in ((VERIFIED_PREFIX, VERIFIED), (COUNCIL_PREFIX, COUNCIL), (EVIDENCE_PREFIX, EVIDENCE)):
+        if column.startswith(prefix) and INDICATOR_ID.match(column[len(prefix):]):
+            return key + column[len(prefix):]
+    # Other named columns (reporter, e-mails, phones, internal notes) are never read, never published.
+    return column if column in KNOWN_FIELDS else None
+
+
+class CsvRows:
+    """One CSV file's rows, kept as read: a wide table in one step, a `Submission` only when asked for."""
+
+    def __init__(self, name: str, header: list[str], rows: list[list[str]], lines: list[int]) -> None:
+        self.name, self.header, self.rows, self.lines = name, header, rows, lines
+        self._frame = self._table()  # reading a CSV file ends with its table
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def origin(self, i: int) -> Place:
+        return Place(self.name, line=self.lines[i])
+
+    def submission(self, i: int) -> Submission:
+        header, row = self.header, self.rows[i]
+        origin = Place(self.name, line=self.lines[i])
+        values = {h: row[j] if j < len(row) else "" for j, h in enumerate(header) if h}
+        sub = Submission(
+            origin=origin,
+            unit=RawCell(values["ma_don_vi"], origin.at(column="ma_don_vi")),
+            year=RawCell(values["nam"], origin.at(column="nam")),
+        )
+        parts = {OWN: sub.indicators, VERIFIED: sub.verified, COUNCIL: sub.council, EVIDENCE: sub.evidence}
+        for column, value in values.items():
+            key = _column_key(column)
+            if key is None or key in ("unit", "year"):
+                continue
+            cell = RawCell(value, origin.at(column=column))
+            prefix, _, ind = key.partition(":")
+            if ind:
+                parts[prefix + ":"][ind] = cell
+            else:
+                sub.fields[column] = cell
+        for j in self._stray(row):
+            sub.unknown_columns.append(RawCell(row[j], origin.at(column=str(j + 1))))
+        return sub
+
+    def _stray(self, row: list[str]) -> list[int]:
+        """Cells beyond the header, or under a column without a name, that hold something."""
+        width = len(self.header)
+        unnamed = [j for j, h in enumerate(self.header) if h == "" and j < len(row) and row[j].strip()]
+        return unnamed + [j for j in range(width, len(row)) if row[j].strip()]
+
+    def frame(self) -> pd.DataFrame:
+        return self._frame
+
+    def _table(self) -> pd.DataFrame:
+        width = len(self.header)
+        rows = [r if len(r) == width else (r + [""] * (width - len(r)))[:width] for r in self.rows]
+        keys = [_column_key(h) if h else None for h in self.header]
+        keep = [j for j, k in enumerate(keys) if k is not None]
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in self.header]
+        frame = pd.DataFrame({keys[j]: pd.Series(columns[j], dtype=object) for j in keep})
+        ragged = any(len(r) > width for r in self.rows) or "" in self.header
+        frame["irregular"] = [bool(self._stray(r)) for r in self.rows] if ragged else False
+        return frame
+
+
+def read_csv(content: bytes, name: str) -> Submissions:
     text = decode(content, name)
     sep = _dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header: list[str] | None = None
-    subs: list[Submission] = []
+    kept: list[list[str]] = []
+    lines: list[int] = []
     last_line = 0
     rows = iter(reader)
     while True:
@@ -93,7 +170,6 @@ def read_csv(content: bytes, name: str) -> list[Submission]:
         last_line = line
         if header is not None and line > first:
             _refuse_swallowed_lines(row, header, name, first, line, sep)
-        line = first
         if not any(cell.strip() for cell in row):
             continue  # blank lines, or a row of separators only
         if header is None:
@@ -103,38 +179,13 @@ def read_csv(content: bytes, name: str) -> list[Submission]:
             missing = [c for c in ("ma_don_vi", "nam") if c not in header]
             if missing:
                 raise IntakeError(
-                    f"{name}, dòng {line}: thiếu cột bắt buộc {', '.join(missing)} "
+                    f"{name}, dòng {first}: thiếu cột bắt buộc {', '.join(missing)} "
                     "(tệp CSV dạng ngang cần ma_don_vi, nam và một cột cho mỗi chỉ số)."
                 )
-            _refuse_repeated_columns(header, name, line)
+            _refuse_repeated_columns(header, name, first)
             continue
-        origin = Place(name, line=line)
-        values = {h: row[i] if i < len(row) else "" for i, h in enumerate(header) if h}
-        sub = Submission(
-            origin=origin,
-            unit=RawCell(values["ma_don_vi"], origin.at(column="ma_don_vi")),
-            year=RawCell(values["nam"], origin.at(column="nam")),
-        )
-        for column, value in values.items():
-            cell = RawCell(value, origin.at(column=column))
-            if INDICATOR_ID.match(column):
-                sub.indicators[column] = cell
-            elif column.startswith(VERIFIED_PREFIX) and INDICATOR_ID.match(column[len(VERIFIED_PREFIX):]):
-                sub.verified[column[len(VERIFIED_PREFIX):]] = cell
-            elif column.startswith(COUNCIL_PREFIX) and INDICATOR_ID.match(column[len(COUNCIL_PREFIX):]):
-                sub.council[column[len(COUNCIL_PREFIX):]] = cell
-            elif column.startswith(EVIDENCE_PREFIX) and INDICATOR_ID.match(column[len(EVIDENCE_PREFIX):]):
-                sub.evidence[column[len(EVIDENCE_PREFIX):]] = cell
-            elif column in KNOWN_FIELDS:
-                sub.fields[column] = cell
-            # Other named columns (reporter, e-mails, phones, internal notes) are ignored: never read, never published.
-        for i in range(len(header), len(row)):
-            if row[i].strip():
-                sub.unknown_columns.append(RawCell(row[i], origin.at(column=str(i + 1))))
-        for i, h in enumerate(header):
-            if h == "" and i < len(row) and row[i].strip():
-                sub.unknown_columns.append(RawCell(row[i], origin.at(column=str(i + 1))))
-        subs.append(sub)
+        kept.append(row)
+        lines.append(first)
     if header is None:
         raise IntakeError(f"{name}: tệp trống, không có dòng tiêu đề.")
-    return subs
+    return Submissions([CsvRows(name, header, kept, lines)])

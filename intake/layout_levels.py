@@ -82,7 +82,8 @@ def _pct(value: Decimal | None) -> str:
 def requirement(ind: LevelIndicator, learners: bool, rule: CdhtRule) -> str:
     r1, r2 = ind.rule(1), ind.rule(2)
     if ind.kind == "digital":
-        return f"Mức 1: {DIGITAL_LEVELS[r1.digital_min or 'co-ban'].lower()}; mức 2: {DIGITAL_LEVELS[r2.digital_min or 'tot'].lower()}"
+        low, high = DIGITAL_LEVELS[r1.digital_min or "co-ban"], DIGITAL_LEVELS[r2.digital_min or "tot"]
+        return f"Mức 1: {low.lower()}; mức 2: {high.lower()}"
     if ind.kind == "yes-no":
         return "Đạt, có minh chứng"
     text = f"Thành viên: mức 1 ≥ {_pct(r1.threshold)}, mức 2 ≥ {_pct(r2.threshold)}"
@@ -218,18 +219,23 @@ def levels_instructions(rubric: LevelsRubric, deadline_words: str) -> tuple[str,
         f"Căn cứ: {rubric.info.title}. Hạn gửi hồ sơ: trước {deadline_words}"
         f"{f' ({rubric.info.deadline.citation})' if rubric.info.deadline.citation else ''}.",
         "",
-        "1. Mỗi đơn vị có một trang tính mang tên đơn vị, chỉ gồm các chỉ tiêu áp dụng cho loại đơn vị mình. Chỉ nhập vào trang của đơn vị mình.",
+        "1. Mỗi đơn vị có một trang tính mang tên đơn vị, chỉ gồm các chỉ tiêu áp dụng cho loại đơn vị mình."
+        " Chỉ nhập vào trang của đơn vị mình.",
         "2. Chỉ các ô nền vàng là ô nhập liệu. Chọn mức độ đề nghị công nhận (1 hoặc 2) và ghi tổng số Thành viên"
         " (cán bộ công nhân viên và người lao động, khoản 5–7 Điều 2).",
-        "3. Chỉ tiêu tính theo tỷ lệ: ghi SỐ Thành viên đạt chỉ tiêu; bảng tính tự chia và so với ngưỡng (ví dụ 90 trên 100 là 90%).",
+        "3. Chỉ tiêu tính theo tỷ lệ: ghi SỐ Thành viên đạt chỉ tiêu; bảng tính tự chia và so với ngưỡng"
+        " (ví dụ 90 trên 100 là 90%).",
         "4. Chỉ tiêu đạt/không đạt: chọn Đạt hoặc Không đạt. Mức chuyển đổi số: chọn Tốt, Cơ bản hoặc Chưa đạt.",
-        f"5. Mỗi chỉ tiêu cần minh chứng (đường liên kết hoặc số, ngày văn bản). {rubric.evidence_rule} ({rubric.evidence_citation})",
+        "5. Mỗi chỉ tiêu cần minh chứng (đường liên kết hoặc số, ngày văn bản)."
+        f" {rubric.evidence_rule} ({rubric.evidence_citation})",
         "6. Cột «Mức độ 1», «Mức độ 2» và ô «Mức độ đơn vị đang đạt» do bảng tính tự tính; kết quả chính thức do Hội đồng"
         " đánh giá thẩm định và Chủ tịch Ủy ban nhân dân quyết định công nhận.",
-        "7. Cột «Hội đồng đánh giá» và ô «Ý kiến của Hội đồng» do Hội đồng ghi; ý kiến của Hội đồng thay cho tự đánh giá của đơn vị.",
+        "7. Cột «Hội đồng đánh giá» và ô «Ý kiến của Hội đồng» do Hội đồng ghi;"
+        " ý kiến của Hội đồng thay cho tự đánh giá của đơn vị.",
         "8. Sau mỗi lần hệ thống lấy dữ liệu, ô «Trạng thái kiểm tra» cho biết hồ sơ hợp lệ hay ô nào cần sửa.",
         "9. Họ tên, điện thoại, e-mail người lập báo cáo chỉ dùng để liên hệ và không bao giờ được công bố.",
         "",
-        f"Hồ sơ gửi {tinh.receiving_body if tinh else 'Sở Giáo dục và Đào tạo'} gồm: tờ trình đề nghị công nhận, báo cáo tự đánh giá"
-        " và bản tổng hợp kết quả tự đánh giá các tiêu chí, chỉ tiêu (hoctap lập sẵn các văn bản này từ trang tính).",
+        f"Hồ sơ gửi {tinh.receiving_body if tinh else 'Sở Giáo dục và Đào tạo'} gồm: tờ trình đề nghị công nhận,"
+        " báo cáo tự đánh giá và bản tổng hợp kết quả tự đánh giá các tiêu chí, chỉ tiêu"
+        " (hoctap lập sẵn các văn bản này từ trang tính).",
     )

@@ -216,7 +216,8 @@ def snapshot_document(info: SpreadsheetInfo, values: dict[str, list[list[Any]]])
     doc = {
         "spreadsheet_id": info.spreadsheet_id,
         "title": info.title,
-        "tabs": [{"title": t.title, "values": without_private_cells(values.get(t.title, [])), **({"hidden": True} if t.hidden else {})}
+        "tabs": [{"title": t.title, "values": without_private_cells(values.get(t.title, [])),
+                  **({"hidden": True} if t.hidden else {})}
                  for t in info.tabs],
     }
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")

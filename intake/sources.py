@@ -8,6 +8,7 @@ Sheets adds to the snapshot archive (`intake.sheets_pull`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +18,9 @@ from intake.errors import IntakeError
 from intake.xlsx_reader import read_workbook
 from scoring.canonical import Submission
 from scoring.results_folder import SourceRecord
+from scoring.wide_table import Submissions
 
-READERS = {".csv": read_csv, ".xlsx": read_workbook}
+READERS: dict[str, Callable[[bytes, str], Sequence[Submission]]] = {".csv": read_csv, ".xlsx": read_workbook}
 # Spreadsheets hoctap does not read: in a folder of sources one of these is an agency's report in the wrong
 # format, so the run stops and says so rather than leaving it out.
 REFUSED = {".xls": "Excel 97–2003", ".xlsm": "Excel có macro", ".xlsb": "Excel nhị phân", ".ods": "LibreOffice",
@@ -27,7 +29,7 @@ REFUSED = {".xls": "Excel 97–2003", ".xlsm": "Excel có macro", ".xlsb": "Exce
 
 @dataclass
 class Collected:
-    submissions: list[Submission] = field(default_factory=list)
+    submissions: Submissions = field(default_factory=Submissions)
     sources: list[SourceRecord] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in a folder that are not sources
 

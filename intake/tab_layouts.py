@@ -13,10 +13,10 @@ from intake.errors import IntakeError
 from intake.layout import Family, TabLayout, tab_title
 from intake.layout_levels import LEVELS_FAMILY, build_levels_layout, levels_instructions
 from intake.layout_points import POINTS_FAMILY, build_points_layout, points_instructions
+from scoring.canonical import Submission
 from scoring.levels import CdhtRule
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
-from scoring.canonical import Submission
 from scoring.registry import Registry, Unit
 from scoring.text import clean_text
 from scoring.values import display, is_blank

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from intake.sheets_client import RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
 from intake.errors import SheetsError
+from intake.sheets_client import RetryPolicy, SheetsClient, expect_dict, make_sheets_client, sheets_call
 from intake.sheets_pull import TabStatus, parse_metadata, quote_tab, range_tab, read_metadata
 
 # A cell holds up to 50,000 characters; a status longer than this is a wall nobody reads.

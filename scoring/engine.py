@@ -1,46 +1,31 @@
 """Score every submission: validate, assess by the year's method, rank, compare years, join decisions.
 
-`score()` is the one entry point. It never drops a row: `read == scored +
-rejected` is checked before the report is returned.
+`score()` is the one entry point. Clean rows are assessed a column at a time
+(`scoring.table_scoring`); every other row, and every rejection with its
+messages, goes through the row-by-row rules (`scoring.validate`), which
+`score_rows()` applies to every row: the reference the vectorised path is
+tested against. Neither drops a row: `read == scored + rejected` is checked
+before a report is returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from scoring.canonical import Submission
+from scoring.bulk import collector_paused
+from scoring.canonical import Place, Submission
 from scoring.errors import ScoringError
-from scoring.levels import CdhtRule
+from scoring.options import ScoringOptions, rubric_deadline
 from scoring.problems import Rejection
 from scoring.ranking import rank_points
 from scoring.recognition import decision_for
 from scoring.registry import Registry
-from scoring.results import Deadline, Recognition, ResultRow, ScoreReport, StatusRow, SubmissionStatus
-from scoring.rubric import Rubric, Rubrics
+from scoring.results import Deadline, ResultRow, ScoreReport, StatusRow, SubmissionStatus
+from scoring.table_scoring import assess_table
 from scoring.validate import Accepted, ValidationOptions, validate
-
-
-def rubric_deadline(year: int, rubric: Rubric) -> Deadline:
-    return rubric.info.deadline.for_year(year)
-
-
-@dataclass(frozen=True)
-class ScoringOptions:
-    rubrics: Rubrics
-    today: date
-    # The deadline of a year under its rubric; settings may move it (a province may ask earlier).
-    deadline: Callable[[int, Rubric], Deadline] = rubric_deadline
-    # year → (share, milestone year) of the QĐ 677/QĐ-TTg target; None when no target applies.
-    cdht_target: Callable[[int], tuple[Decimal, int] | None] = field(default=lambda year: None)
-    cdht_rule: CdhtRule = "ca-hai"
-    decisions: Sequence[Recognition] = ()
-
-    def deadline_for(self, year: int) -> Deadline | None:
-        rubric = self.rubrics.for_year(year)
-        return None if rubric is None else self.deadline(year, rubric)
+from scoring.wide_table import as_submissions
 
 
 def _status(submitted: date | None, deadline: Deadline) -> SubmissionStatus:
@@ -97,23 +82,41 @@ def _statuses(results: list[ResultRow], rejected: list[Rejection], registry: Reg
     return out
 
 
-def score(submissions: Sequence[Submission], registry: Registry, options: ScoringOptions) -> ScoreReport:
-    """Validate, assess, rank and compare every submission; `read == scored + rejected` always."""
-    accepted, rejected = validate(
-        submissions, registry, ValidationOptions(options.rubrics, options.today, options.cdht_rule)
-    )
-    results = rank_points([_row(a, options) for a in accepted])
+def _report(read: int, results: list[ResultRow], rejected: list[Rejection], registry: Registry,
+            options: ScoringOptions, origins: dict[tuple[str, int], Place]) -> ScoreReport:
     results.sort(key=lambda r: (r.year, r.points.rank if r.points else 0, r.unit_id))
     years = sorted({r.year for r in results} | {r.year for r in rejected if r.year is not None})
     deadlines = {y: d for y in years if (d := options.deadline_for(y)) is not None}
-    report = ScoreReport(
-        read=len(submissions),
-        results=results,
-        rejected=rejected,
-        statuses=_statuses(results, rejected, registry, years),
-        deadlines=deadlines,
-        origins={(a.unit.id, a.year): a.submission.origin for a in accepted},
-    )
+    report = ScoreReport(read=read, results=results, rejected=rejected,
+                         statuses=_statuses(results, rejected, registry, years), deadlines=deadlines, origins=origins)
     if report.read != len(report.results) + len(report.rejected):
         raise ScoringError("Một phiếu đã bị bỏ sót khi chấm điểm: số đọc được không khớp (lỗi chương trình).")
     return report
+
+
+def score_rows(submissions: Sequence[Submission], registry: Registry, options: ScoringOptions) -> ScoreReport:
+    """Every row through the row-by-row rules: the reference `score()` must equal."""
+    accepted, rejected = validate(submissions, registry, _validation(options))
+    results = rank_points([_row(a, options) for a in accepted])
+    return _report(len(submissions), results, rejected, registry, options,
+                   {(a.unit.id, a.year): a.submission.origin for a in accepted})
+
+
+def score(submissions: Sequence[Submission], registry: Registry, options: ScoringOptions) -> ScoreReport:
+    """Validate, assess, rank and compare every submission; `read == scored + rejected` always."""
+    subs = as_submissions(submissions)
+    with collector_paused():
+        fast = assess_table(subs, registry, options)
+        others = [subs[i] for i in fast.row_by_row]
+        accepted, rejected = validate(others, registry, _validation(options))
+        results = fast.with_ranks([_row(a, options) for a in accepted])
+        origins = fast.origins
+        origins.update({(a.unit.id, a.year): a.submission.origin for a in accepted})
+        return _report(len(subs), results, rejected, registry, options, origins)
+
+
+def _validation(options: ScoringOptions) -> ValidationOptions:
+    return ValidationOptions(options.rubrics, options.today, options.cdht_rule)
+
+
+__all__ = ["ScoringOptions", "rubric_deadline", "score", "score_rows"]

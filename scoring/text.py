@@ -29,15 +29,39 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def is_clean(text: str) -> bool:
+    """True when `clean_text` would return `text` unchanged; cheap, so the common case skips the work.
+
+    Printable means no control character and no whitespace but the plain space (no-break and other
+    separators are not printable), so only doubled or surrounding spaces and a non-NFC form remain to check.
+    """
+    return (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+            and (text.isascii() or unicodedata.is_normalized("NFC", text)))
+
+
 def clean_text(value: Any) -> str:
     """NFC, without control characters, with surrounding and doubled spaces (including no-break spaces) removed."""
+    if isinstance(value, str) and is_clean(value):
+        return value
     return _SPACES.sub(" ", strip_controls(nfc(value))).strip()
+
+
+def _fold_slow(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+# Folding is per character (decomposition, dropping marks and case folding all are), so the Latin
+# letters Vietnamese uses are folded once here and a string of them is folded with one `translate`.
+_FOLD_LIMIT = "\u2000"
+_FOLD_TABLE = {c: _fold_slow(chr(c)) for c in range(ord(_FOLD_LIMIT)) if _fold_slow(chr(c)) != chr(c)}
 
 
 def fold(text: str) -> str:
     """Lower case without tone marks, and đ as d: 'Đoàn Thanh niên' -> 'doan thanh nien'."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_LETTERS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if not text or max(text) < _FOLD_LIMIT:
+        return text.translate(_FOLD_TABLE)
+    return _fold_slow(text)
 
 
 def fold_words(text: str) -> str:

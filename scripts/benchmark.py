@@ -1,131 +1,244 @@
-"""Benchmark: score and build at national scale, against a plain-Jinja2 floor. Prints figures; asserts nothing.
+"""Benchmark: read, score and build a synthetic national project; prints figures, asserts nothing.
 
-    python tests/benchmark.py [--units 10000] [--years 5] [--skip-build]
+    python scripts/benchmark.py [--units 10000] [--years 5] [--json] [--skip-build] [--keep DIR]
 
-Generates a synthetic registry of N units and N × years wide-CSV rows, then times
-(1) reading + validating + scoring, (2) the full site build (Pelican, plugin,
-downloads, Pagefind), (3) a no-change rebuild, and (4) a plain Jinja2 rendering
-of the same pages (the site's templates, contexts and filters, without
-Pelican, downloads or search), the floor any templating build pays. Peak memory is the process's max RSS.
+A seeded project of N units × Y assessment years (ending 2025: Thông tư 22/2020
+years score points, Thông tư 24/2023 years assess levels) is generated with the
+sample's own row makers (`scripts/make_sample.py`), then timed in one run:
+
+- `read_s`: reading the wide CSV files into submissions;
+- `score_s`: validating and assessing every submission (`cells_per_s` counts indicator cells);
+- `floor_s`: the site's pages rendered by bare Jinja2 (the same templates, contexts and
+  filters, no Pelican, downloads or search): what any templating build pays;
+- `build_s`: `hoctap build --full` as a separate process (read, score, results, Pelican, downloads, Pagefind);
+- `rebuild_nochange_s`: `hoctap build` again with nothing changed;
+- `rebuild_one_unit_s`: `hoctap build` after one unit-year's figures changed;
+- `peak_rss_mb`: the largest sum of resident memory over the build's process tree (the indexer included),
+  sampled from /proc every 20 ms during the three builds.
+
+`--json` prints one JSON object with those keys instead of the table.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import random
-import resource
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import make_sample
 from jinja2 import Environment, FileSystemLoader
 
-from intake import pipeline
-from intake.settings import load_settings
+from hoctap import pipeline
+from hoctap.project import Project
+from scoring.levels_rubric import LevelsRubric
+from scoring.points import PointsRubric
+from scoring.registry import Unit
 
-INDICATORS = (("1.1", 10), ("1.2", 10), ("1.3", 10), ("2.1", 10), ("2.2", 5), ("2.3", 10), ("2.4", 5),
-              ("3.1", 25), ("3.2", 10), ("3.3", 5))
-GROUPS = ("Khối Đảng", "Khối chính quyền", "Đơn vị sự nghiệp", "Mặt trận và đoàn thể", "UBND cấp xã")
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+LAST_YEAR = 2025
+GROUPS = ("Khối Đảng", "Khối chính quyền", "Khối đơn vị sự nghiệp", "Mặt trận và đoàn thể", "Khối doanh nghiệp",
+          "Khối trường học")
+TYPES = ("co-quan", "co-quan", "su-nghiep", "thpt", "hoi", "to-chuc-kinh-te", "gdtx", "co-quan")
+REGISTRY_COLUMNS = ("id", "name", "short_name", "group", "level", "reviewing_body", "first_year", "last_year", "cap",
+                    "loai", "cong_lap", "successor")
 
 
-def generate(root: Path, units: int, years: int) -> None:
-    rng = random.Random(2020)
+def _units(count: int) -> list[Unit]:
+    return [Unit(id=f"dv-{i:05d}", name=f"Đơn vị học tập số {i}", short_name=f"ĐV {i}", group=GROUPS[i % len(GROUPS)],
+                 level="Cấp tỉnh", reviewing_body="Sở Giáo dục và Đào tạo", first_year=2020, last_year=None,
+                 cap="tinh", loai=TYPES[i % len(TYPES)], cong_lap=None, successor=None)
+            for i in range(count)]
+
+
+def generate(root: Path, units: int, years: int) -> Path:
+    """A project folder (hoctap.toml, registry, empty decisions) and its source folder `nguon/`; returns the latter."""
+    make_sample.rng.seed(2020)
+    registry = _units(units)
     with (root / "units.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "name", "short_name", "group", "level", "reviewing_body", "first_year", "last_year"])
-        for i in range(units):
-            w.writerow([f"dv-{i:05d}", f"Đơn vị học tập số {i}", f"ĐV {i}", GROUPS[i % len(GROUPS)], "Cấp tỉnh",
-                        "Sở Giáo dục và Đào tạo", 2020, ""])
-    data = root / "nguon"
-    data.mkdir()
-    for year in range(2020, 2020 + years):
-        with (data / f"ket-qua-{year}.csv").open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["ma_don_vi", "nam", *[i for i, _ in INDICATORS], "so_thanh_vien", "so_cdht", "ngay_gui"])
-            for i in range(units):
-                q = rng.uniform(0.55, 1.0)
-                pts = [str(min(m, round(m * rng.uniform(q - 0.1, q) * 2) / 2)) for _, m in INDICATORS]
-                members = rng.randint(10, 300)
-                w.writerow([f"dv-{i:05d}", year, *pts, members, rng.randint(0, members), f"{rng.randint(5, 28)}/01/{year + 1}"])
-    (root / "hoctap.toml").write_text(
-        'registry = "units.csv"\nsnapshot_dir = "snapshots"\nprovince = "Toàn quốc (giả lập)"\n', encoding="utf-8"
-    )
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(REGISTRY_COLUMNS)
+        for u in registry:
+            w.writerow([u.id, u.name, u.short_name, u.group, u.level, u.reviewing_body, u.first_year, "", u.cap, u.loai,
+                        "", ""])
+    (root / "quyet-dinh.csv").write_text("so_quyet_dinh,ngay_ky,nguoi_ky,ma_don_vi,nam,cap,muc_do\n", encoding="utf-8")
+    (root / "hoctap.toml").write_text('registry = "units.csv"\ndecisions = "quyet-dinh.csv"\n'
+                                      'snapshot_dir = "snapshots"\nsample_dir = "nguon"\n', encoding="utf-8")
+    source = root / "nguon"
+    source.mkdir()
+    project = Project.open(project=root)
+    rubrics = pipeline.rubrics(project)
+    for year in range(LAST_YEAR - years + 1, LAST_YEAR + 1):
+        rubric = rubrics.require(year)
+        if isinstance(rubric, PointsRubric):
+            make_sample.write_points_csv(source / f"ket-qua-{year}.csv", make_sample.points_rows(year, rubric, registry),
+                                         rubric, excel=False)
+        elif isinstance(rubric, LevelsRubric):
+            rows = make_sample.levels_rows(year, rubric, registry)
+            make_sample.add_council(rows, {r["ma_don_vi"] for r in rows[3::7]})
+            make_sample.write_levels_csv(source / f"ket-qua-{year}.csv", rows)
+    return source
 
 
-SITE = Path(__file__).resolve().parent.parent / "site"
+def change_one_unit_year(source: Path) -> None:
+    """Edit one figure of one unit-year in the latest file, as an agency correcting its tab would."""
+    path = sorted(source.glob("ket-qua-*.csv"))[-1]
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    row = rows[len(rows) // 2]
+    row["so_thanh_vien"] = str(int(row["so_thanh_vien"]) + 1)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
 
 
-def jinja_floor(results_dir: Path, out: Path) -> int:
-    """The same pages (the site's own templates, contexts and filters) rendered by plain Jinja2, no Pelican.
-
-    What is left above this in `hoctap build` is Pelican, the downloads, the sitemap and Pagefind.
-    """
+def jinja_floor(project: Project, out: Path) -> int:
+    """The site's own pages (templates, contexts, filters) rendered by bare Jinja2, no Pelican: the floor."""
     sys.path.insert(0, str(SITE / "plugins"))
     from hoctap_pages.formatting import FILTERS
     from hoctap_pages.pages import common_context, site_pages
-    from hoctap_pages.results import load_results
-    from hoctap_pages.safety import safe_url
+    from hoctap_pages.site_data import SiteData
+    from scoring.results_folder import load_results_folder
+    from scoring.text import safe_url
 
     env = Environment(loader=FileSystemLoader(SITE / "theme" / "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
     env.filters.update(FILTERS)
     env.globals["safe_url"] = safe_url
-    data = load_results(results_dir)
-    context = {"SITENAME": "Đơn vị học tập", "SITEURL": "", "hoctap": common_context(data)}
-    pages = 0
+    data = SiteData(load_results_folder(project.results_dir))
+    context = {"SITENAME": "Đơn vị học tập", "SITEURL": "", "hoctap": common_context(data), "pages": []}
+    count = 0
     for page in site_pages(data, [], []):
         html = env.get_template(f"{page.template}.html").render(**context, page_url=page.url, **page.context)
         target = out / page.save_as
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
-        pages += 1
-    return pages
+        count += 1
+    return count
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+@contextmanager
+def peak_tree_rss() -> Iterator[list[int]]:
+    """Samples this process's tree every 20 ms; yields a one-item list holding the peak in kB so far."""
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], _tree_rss_kb(os.getpid()))
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        thread.join()
+
+
+def hoctap_build(project: Path, source: Path, output: Path, *extra: str) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "hoctap", "--project", str(project), "build", "--source", str(source),
+                           "--output", str(output), *extra], capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"hoctap build thất bại (mã {done.returncode}):\n{done.stderr[-3000:]}")
+    return elapsed
+
+
+def measure(units: int, years: int, root: Path, *, skip_build: bool) -> dict[str, float | int | str]:
+    source = generate(root, units, years)
+    project = Project.open(project=root)
+    figures: dict[str, float | int | str] = {"units": units, "years": years, "cpus": os.cpu_count() or 0}
+
+    start = time.perf_counter()
+    intake = pipeline.collect(project, source)
+    figures["read_s"] = time.perf_counter() - start
+    reg = pipeline.registry(project)
+    start = time.perf_counter()
+    report = pipeline.score_intake(intake, project, reg)
+    figures["score_s"] = time.perf_counter() - start
+    cells = sum(len(s.indicators) for s in intake.collected.submissions)
+    figures["cells"] = cells
+    figures["cells_per_s"] = cells / figures["score_s"] if figures["score_s"] else 0.0
+    figures["read_rows"] = report.read
+    figures["rejected"] = len(report.rejected)
+    pipeline.write_results(project, report, intake, reg)
+
+    floor_out = root / "floor"
+    start = time.perf_counter()
+    figures["pages"] = jinja_floor(project, floor_out)
+    figures["floor_s"] = time.perf_counter() - start
+
+    if not skip_build:
+        output = root / "output"
+        with peak_tree_rss() as peak:
+            figures["build_s"] = hoctap_build(root, source, output, "--full")
+            figures["rebuild_nochange_s"] = hoctap_build(root, source, output)
+            change_one_unit_year(source)
+            figures["rebuild_one_unit_s"] = hoctap_build(root, source, output)
+        figures["peak_rss_mb"] = peak[0] / 1024
+        figures["html_files"] = sum(1 for _ in output.rglob("*.html"))
+        figures["build_over_floor"] = figures["build_s"] / figures["floor_s"]
+        figures["nochange_over_build"] = figures["rebuild_nochange_s"] / figures["build_s"]
+        figures["one_unit_over_build"] = figures["rebuild_one_unit_s"] / figures["build_s"]
+    return figures
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--skip-build", action="store_true", help="only time scoring and the Jinja2 floor")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--skip-build", action="store_true", help="only read, score and the Jinja2 floor")
+    parser.add_argument("--keep", type=Path, help="generate into this (new) folder and keep it")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="hoctap-bench-") as tmp:
-        root = Path(tmp)
-        generate(root, args.units, args.years)
-        settings = load_settings(root / "hoctap.toml")
-
-        t0 = time.perf_counter()
-        intake = pipeline.collect(settings, root / "nguon")
-        t1 = time.perf_counter()
-        report = pipeline.score_intake(intake, settings)
-        t2 = time.perf_counter()
-        print(f"rows: {report.read} unit-years ({args.units} units × {args.years} years)")
-        print(f"read + archive: {t1 - t0:7.2f} s")
-        print(f"validate + score + rank: {t2 - t1:7.2f} s   (score total {t2 - t0:.2f} s)")
-
-        results_dir = root / "results"
-        pipeline.write_results(report, settings, results_dir, sample=False)
-        floor_out = root / "floor"
-        floor_out.mkdir()
-        t3 = time.perf_counter()
-        pages = jinja_floor(results_dir, floor_out)
-        t4 = time.perf_counter()
-        floor = t4 - t3
-        print(f"plain Jinja2 floor: {floor:7.2f} s for {pages} pages")
-
-        if not args.skip_build:
-            out = root / "output"
-            t5 = time.perf_counter()
-            pipeline.build(report, settings, out, sample=False)
-            t6 = time.perf_counter()
-            pipeline.build(report, settings, out, sample=False)
-            t7 = time.perf_counter()
-            built = sum(1 for _ in out.rglob("*.html"))
-            print(f"hoctap build: {t6 - t5:7.2f} s for {built} HTML files (ratio to floor {(t6 - t5) / floor:.1f}×)")
-            print(f"no-change rebuild: {t7 - t6:7.2f} s")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory (max RSS): {peak:.0f} MiB")
+    random.seed(2020)
+    if args.keep:
+        args.keep.mkdir(parents=True)
+        figures = measure(args.units, args.years, args.keep.resolve(), skip_build=args.skip_build)
+    else:
+        with tempfile.TemporaryDirectory(prefix="hoctap-bench-") as tmp:
+            figures = measure(args.units, args.years, Path(tmp), skip_build=args.skip_build)
+    if args.json:
+        print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}))
+    else:
+        for key, value in figures.items():
+            print(f"{key:>22}  {value:.3f}" if isinstance(value, float) else f"{key:>22}  {value}")
     return 0
 
 

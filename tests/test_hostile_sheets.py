@@ -22,6 +22,7 @@ from intake.sheets_pull import current_statuses, pull, range_tab, submissions_fr
 from intake.sheets_setup import MAX_BATCH_BYTES
 from intake.snapshots import SnapshotArchive
 from intake.writeback import write_back
+from scoring.wide_table import Submissions
 
 SID = "1HostileSpreadsheet_0123456789abcdefghijkl"
 WHEN = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
@@ -99,7 +100,7 @@ def test_a_hidden_tab_is_rejected_not_scored(sheets_server: SheetsServer, sheets
     sheets_server.books[SID].sheet(template.layout("so-tu-phap").title).hidden = True
     archive = SnapshotArchive(sheets_project.path("snapshot_dir"))
     subs = submissions_from_snapshot(archive, pull(SID, archive, when=WHEN))
-    intake = pipeline.Intake(pipeline.Collected(subs), sample=False, label="test")
+    intake = pipeline.Intake(pipeline.Collected(Submissions([subs])), sample=False, label="test")
     report = pipeline.score_intake(intake, sheets_project)
     assert [r.unit_id for r in report.results] == ["so-y-te"]
     assert [p.code for r in report.rejected for p in r.problems] == ["trang-an"]

@@ -1,0 +1,41 @@
+"""A read-only mapping built the first time it is read.
+
+The vectorised scorer holds a national run's chỉ tiêu checks and evidence as
+columns; a result's `checks` or `evidence` becomes a dict of objects only
+when something (the results writer, a page, a test) reads it. It compares
+equal to the dict it stands for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LazyMapping(Mapping[K, V]):
+    __slots__ = ("_build", "_data")
+
+    def __init__(self, build: Callable[[], dict[K, V]]) -> None:
+        self._build: Callable[[], dict[K, V]] | None = build
+        self._data: dict[K, V] | None = None
+
+    def _dict(self) -> dict[K, V]:
+        if self._data is None:
+            assert self._build is not None
+            self._data, self._build = self._build(), None
+        return self._data
+
+    def __getitem__(self, key: K) -> V:
+        return self._dict()[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __repr__(self) -> str:
+        return repr(self._dict())

@@ -1,0 +1,177 @@
+"""Submissions two ways: one wide table for the vectorised scorer, one `Submission` at a time for messages.
+
+The wide table is the long table of DESIGN.md pivoted to one row per
+submission and one column per header field and per (part, indicator):
+`own:1.1` (the unit's value), `td:1.1` (reviewer's points, TT 22),
+`hd:1.1` (Hội đồng, TT 24), `mc:1.1` (evidence). Values stay raw; a column
+a source does not have is absent (or None), which every rule reads like a
+blank cell. `irregular` marks a row the reader itself found wrong (a
+repeated column, a stray cell, a tab naming another unit): such rows always
+take the row-by-row path, which names the cell.
+
+`Submissions` is the sequence readers hand over: parts that can build their
+own wide table cheaply (a CSV file: its rows are already columns) or plain
+`Submission` objects (a workbook's tabs). A `Submission`, with the place of
+every cell, is built only for the rows that need one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol, overload
+
+import pandas as pd
+
+from scoring.canonical import Place, Submission
+
+OWN, VERIFIED, COUNCIL, EVIDENCE = "own:", "td:", "hd:", "mc:"
+PARTS = {OWN: "indicators", VERIFIED: "verified", COUNCIL: "council", EVIDENCE: "evidence"}
+
+
+class Part(Protocol):
+    """A run of submissions from one source."""
+
+    def __len__(self) -> int: ...
+
+    def submission(self, i: int) -> Submission: ...
+
+    def origin(self, i: int) -> Place: ...
+
+    def frame(self) -> pd.DataFrame: ...
+
+
+def frame_of(subs: Sequence[Submission]) -> pd.DataFrame:
+    """The wide table of submissions already built as objects (workbook tabs, pulled tabs, tests)."""
+    records = []
+    for sub in subs:
+        record: dict[str, object] = {"unit": sub.unit.value, "year": sub.year.value,
+                                     "irregular": bool(sub.reader_problems or sub.unknown_columns)}
+        for key, cell in sub.fields.items():
+            record[key] = cell.value
+        for prefix, attr in PARTS.items():
+            for ind, cell in getattr(sub, attr).items():
+                record[prefix + ind] = cell.value
+        records.append(record)
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame({"unit": [], "year": [], "irregular": []})
+    return _without_gaps(frame)
+
+
+def _without_gaps(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every missing cell (a column a row lacks, a None value) as "": one form of blank for the column parsers."""
+    frame = frame.astype({c: object for c in frame.columns if c != "irregular"})
+    gaps = [c for c in frame.columns if c != "irregular" and frame[c].hasnans]
+    if gaps:
+        frame[gaps] = frame[gaps].fillna("")
+    frame["irregular"] = frame["irregular"].astype(bool)
+    return frame
+
+
+class ObjectPart:
+    """Submissions already built as objects; the wide table is built when asked, after any reader flag."""
+
+    def __init__(self, subs: Iterable[Submission]) -> None:
+        self.subs = list(subs)
+
+    def __len__(self) -> int:
+        return len(self.subs)
+
+    def submission(self, i: int) -> Submission:
+        return self.subs[i]
+
+    def origin(self, i: int) -> Place:
+        return self.subs[i].origin
+
+    def frame(self) -> pd.DataFrame:
+        return frame_of(self.subs)
+
+
+class Submissions(Sequence[Submission]):
+    """Every submission read, in reading order, from any number of parts."""
+
+    def __init__(self, parts: Iterable[Part | Sequence[Submission]] = ()) -> None:
+        self.parts: list[Part] = []
+        self._frame: pd.DataFrame | None = None
+        for part in parts:
+            self.add(part)
+
+    def add(self, part: Part | Sequence[Submission]) -> None:
+        self._frame = None
+        if isinstance(part, Submissions):
+            self.parts.extend(part.parts)
+        elif isinstance(part, Sequence):
+            self.parts.append(ObjectPart(part))
+        else:
+            self.parts.append(part)
+
+    def extend(self, more: Part | Sequence[Submission]) -> None:
+        self.add(more)
+
+    def __len__(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def _locate(self, i: int) -> tuple[Part, int]:
+        if i < 0:
+            i += len(self)
+        starts = list(itertools.accumulate((len(p) for p in self.parts), initial=0))
+        k = bisect.bisect_right(starts, i) - 1
+        if i < 0 or k >= len(self.parts):
+            raise IndexError(i)
+        return self.parts[k], i - starts[k]
+
+    @overload
+    def __getitem__(self, i: int) -> Submission: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Submission]: ...
+
+    def __getitem__(self, i: int | slice) -> Submission | Sequence[Submission]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        part, j = self._locate(i)
+        return part.submission(j)
+
+    def __iter__(self) -> Iterator[Submission]:
+        for part in self.parts:
+            for j in range(len(part)):
+                yield part.submission(j)
+
+    def origin(self, i: int) -> Place:
+        """Where row `i` was read, without building its `Submission`."""
+        part, j = self._locate(i)
+        return part.origin(j)
+
+    def origins(self, rows: Iterable[int]) -> list[Place]:
+        """Where each of `rows` (ascending positions) was read."""
+        starts = list(itertools.accumulate((len(p) for p in self.parts), initial=0))
+        out, k = [], 0
+        for i in rows:
+            while i >= starts[k + 1]:
+                k += 1
+            out.append(self.parts[k].origin(i - starts[k]))
+        return out
+
+    def objects(self) -> Iterator[Submission]:
+        """Only the submissions that already exist as objects (tabs): what a reader-level check may amend."""
+        for part in self.parts:
+            if isinstance(part, ObjectPart):
+                yield from part.subs
+
+    def frame(self) -> pd.DataFrame:
+        """The wide table of every part, in reading order (built once; a tab's reader flags must come first)."""
+        if self._frame is None:
+            self._frame = self._concat()
+        return self._frame
+
+    def _concat(self) -> pd.DataFrame:
+        frames = [p.frame() for p in self.parts if len(p)]
+        if not frames:
+            return frame_of([])
+        if len(frames) == 1:
+            return frames[0]
+        return _without_gaps(pd.concat(frames, ignore_index=True, sort=False))  # a column one part lacks is NaN
+
+
+def as_submissions(subs: Sequence[Submission]) -> Submissions:
+    return subs if isinstance(subs, Submissions) else Submissions([subs])

@@ -112,7 +112,8 @@ def write_points_csv(path: Path, rows: list[dict[str, str]], rubric: PointsRubri
 
 def _evidence(unit: Unit, year: int, ind_id: str) -> str:
     if rng.random() < 0.3:
-        return f"Kế hoạch số {rng.randint(5, 180)}/KH-{unit.short_name.split()[0].upper()} ngày {rng.randint(2, 28):02d}/0{rng.randint(1, 9)}/{year}"
+        sign = unit.short_name.split()[0].upper()
+        return f"Kế hoạch số {rng.randint(5, 180)}/KH-{sign} ngày {rng.randint(2, 28):02d}/0{rng.randint(1, 9)}/{year}"
     return f"https://vanban.{'longan' if year < 2025 else 'tayninh'}.example/{unit.id}/{year}/minh-chung-{ind_id}.pdf"
 
 
@@ -211,7 +212,7 @@ def fill_workbook(path: Path, project: Project, registry: Registry, rubric: Leve
     """The 2026 agency workbook, made by `hoctap template`'s own writer; some units have started filling it in."""
     _, layouts, instructions = pipeline.year_tabs(project, IN_PROGRESS)
     wb = build_workbook(layouts, instructions)
-    units = [u for u in registry.active(IN_PROGRESS)]
+    units = list(registry.active(IN_PROGRESS))
     rows = {r["ma_don_vi"]: r for r in levels_rows(IN_PROGRESS, rubric, units, submit_share=1.0)}
     started = [u.id for u in units][::4]  # a quarter of the units have filled their tab so far
     for layout in layouts:
@@ -269,9 +270,8 @@ def main() -> None:
     assert isinstance(points_rubric, PointsRubric) and isinstance(levels_rubric, LevelsRubric)
     points = {y: points_rows(y, points_rubric, registry.active(y)) for y in POINTS_YEARS}
     levels = {y: levels_rows(y, levels_rubric, registry.active(y)) for y in LEVEL_YEARS}
-    for year, rows in levels.items():
-        refuse = {r["ma_don_vi"] for r in rows[3::7]}
-        add_council(rows, refuse)
+    for rows in levels.values():
+        add_council(rows, {r["ma_don_vi"] for r in rows[3::7]})
     plant_mistakes(points, levels)
     write_points_csv(out / "lich-su-2020-2022.csv", [r for y in (2020, 2021, 2022) for r in points[y]], points_rubric,
                      excel=False)

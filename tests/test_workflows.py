@@ -317,6 +317,7 @@ class Run:
     summary: str = ""
     artifact: Path | None = None
     deployed: Path | None = None
+    uploads: dict[str, Path] = field(default_factory=dict)  # actions/upload-artifact: name → copy of the folder
 
     def text(self) -> str:
         return "\n".join(self.log)
@@ -405,7 +406,7 @@ class StepRunner:
               context: dict[str, Any]) -> tuple[bool, dict[str, str]]:
         files.mkdir(parents=True)
         if "uses" in step:
-            return self._action(run, step, env, workspace, context), {}
+            return self._action(run, step, env, workspace, context)
         script = step["run"]
         extra: dict[str, str] = {}
         if "pip install" in script:
@@ -428,30 +429,39 @@ class StepRunner:
         return proc.returncode == 0, parse_output(output.read_text(encoding="utf-8"))
 
     def _action(self, run: Run, step: dict[str, Any], env: dict[str, str], workspace: Path,
-                context: dict[str, Any]) -> bool:
+                context: dict[str, Any]) -> tuple[bool, dict[str, str]]:
         action = step["uses"].split("@")[0]
         given = {k: interpolate(str(v), context) for k, v in step.get("with", {}).items()}
         if action == "actions/checkout":
             git("clone", "--quiet", str(self.origin), str(workspace), cwd=self.base, env=env)
             if given.get("ref"):
                 git("checkout", "--quiet", given["ref"], cwd=workspace, env=env)
-            return True
+            return True, {}
         if action == "actions/setup-python":
             env["PATH"] = f"{self.python.bin}:{env['PATH']}"
-            return True
+            return True, {}
         if action == "actions/upload-pages-artifact":
             folder = workspace / given["path"]
             if not folder.is_dir():
                 run.log.append(f"--- upload-pages-artifact: no folder {folder}")
-                return False
+                return False, {}
             run.artifact = self.base / f"run{run.number}" / "pages-artifact"
             shutil.copytree(folder, run.artifact)
-            return True
+            return True, {}
+        if action == "actions/upload-artifact":
+            folder = workspace / given["path"]
+            if not folder.is_dir() or not any(folder.rglob("*")):
+                run.log.append(f"--- upload-artifact: nothing in {folder}")
+                return given.get("if-no-files-found") != "error", {}
+            copy = self.base / f"run{run.number}" / "artifacts" / given["name"]
+            shutil.copytree(folder, copy)
+            run.uploads[given["name"]] = copy
+            return True, {"artifact-url": f"https://github.com/so-gddt-long-an/hoctap/actions/runs/{run.number}/artifacts/1"}
         if action == "actions/deploy-pages":
             if run.artifact is None:
-                return False
+                return False, {}
             run.deployed = run.artifact
-            return True
+            return True, {}
         raise AssertionError(f"the step runner does not emulate {action}")
 
 
@@ -710,10 +720,10 @@ def test_publish_steps_pull_commit_build_and_deploy_then_do_nothing_when_nothing
 
     # 1. The schedule: a first pull → a snapshot commit naming the units and year → the site → Pages.
     first = publishing.runner.run("schedule")
-    assert first.results == {"pull": "success", "build": "success", "deploy": "success"}, first.text()
+    assert first.results == {"pull": "success", "build": "success", "papers": "success", "deploy": "success"}, first.text()
     assert first.outputs["pull"]["changed"] == "true"
     assert publishing.server.calls["token"] >= 1  # the key from the secret really signed in
-    publishing.assert_installed_from(first, "build")
+    publishing.assert_installed_from(first, "papers")  # the last job to install (build did the same before it)
     commits = publishing.commits()
     assert len(commits) == 2 and commits[1] == start
     assert first.outputs["pull"]["sha"] == commits[0] == publishing.head()
@@ -744,11 +754,20 @@ def test_publish_steps_pull_commit_build_and_deploy_then_do_nothing_when_nothing
     ccb = publishing.tabs["tn-hoi-ccb"].layout
     assert len(warnings) == 1 and "tn-hoi-ccb" in warnings[0], warnings
     assert f"ô {a1(ccb.indicator_rows['2.1'], ccb.family.col_value)}" in warnings[0], warnings
+    # The papers: a private artifact of the run (DOCX and PDF), linked from the summary, never on the site.
+    papers = first.uploads[f"van-ban-{YEAR}"]
+    unit_dir = papers / str(YEAR) / "don-vi" / "tn-so-y-te"
+    assert (unit_dir / "01-to-trinh.docx").is_file() and (unit_dir / "01-to-trinh.pdf").is_file()
+    assert not (papers / str(YEAR) / "don-vi" / "tn-hoi-ccb").exists()  # a rejected tab has no dossier
+    assert f"### Văn bản chính thức năm {YEAR}" in first.summary
+    assert f"/actions/runs/{first.number}/artifacts/" in first.summary
+    assert not list(first.artifact.rglob("*.docx")) and not list(first.artifact.rglob("*to-trinh*"))
     publishing.assert_no_secret(first)
 
     # 2. The next scheduled run, nothing typed since: no commit, no build, no deploy.
     second = publishing.runner.run("schedule")
-    assert second.results == {"pull": "success", "build": "skipped", "deploy": "skipped"}, second.text()
+    assert second.results == {"pull": "success", "build": "skipped", "papers": "skipped", "deploy": "skipped"}, \
+        second.text()
     assert second.outputs["pull"] == {"changed": "false", "sha": commits[0]}
     assert publishing.commits() == commits
     assert "không thay đổi" in second.text()
@@ -758,7 +777,7 @@ def test_publish_steps_pull_commit_build_and_deploy_then_do_nothing_when_nothing
     # 3. An administrator's run: this year only, write the statuses back, force a rebuild. Still no commit.
     assert publishing.status("tn-so-y-te") == "Chưa kiểm tra."
     third = publishing.runner.run("workflow_dispatch", {"year": str(YEAR), "write_back": True, "force": True})
-    assert third.results == {"pull": "success", "build": "success", "deploy": "success"}, third.text()
+    assert third.results == {"pull": "success", "build": "success", "papers": "success", "deploy": "success"}, third.text()
     assert publishing.commits() == commits
     assert publishing.status("tn-so-y-te").startswith("Hợp lệ — đạt mức độ")
     assert publishing.status("tn-so-tu-phap").startswith("Hợp lệ — chưa đạt mức độ 1")
@@ -770,7 +789,8 @@ def test_publish_steps_pull_commit_build_and_deploy_then_do_nothing_when_nothing
     # 4. One unit corrects a count: the commit names that unit only (the status cells are not data).
     fill(publishing.server, publishing.tabs["tn-so-tu-phap"], {"2.1": 115})
     fourth = publishing.runner.run("schedule")
-    assert fourth.results == {"pull": "success", "build": "success", "deploy": "success"}, fourth.text()
+    assert fourth.results == {"pull": "success", "build": "success", "papers": "success", "deploy": "success"}, \
+        fourth.text()
     message = publishing.message()
     assert message.splitlines()[0] == f"Dữ liệu năm {YEAR}: 1 đơn vị thay đổi (tn-so-tu-phap)", message
     assert "- tn-so-tu-phap (Sở Tư pháp TN): phiếu đã sửa" in message
@@ -783,7 +803,7 @@ def test_a_failed_pull_commits_builds_and_deploys_nothing(publishing: Publishing
     start = publishing.head()
     publishing.server.inject(Fault(status=500, times=None))  # Google down for the whole run
     run = publishing.runner.run("workflow_dispatch", {"force": True, "write_back": True})
-    assert run.results == {"pull": "failure", "build": "skipped", "deploy": "skipped"}
+    assert run.results == {"pull": "failure", "build": "skipped", "papers": "skipped", "deploy": "skipped"}
     assert outcome(run, "pull") == {
         "Lấy mã nguồn": "success", "Cài Python": "success", "Cài hoctap": "success",
         "Lấy dữ liệu từ bảng tính": "failure", "Kiểm tra phiếu": "skipped", "Lưu bản lưu mới vào kho": "skipped",

@@ -87,6 +87,8 @@ def _strict_option(p: argparse.ArgumentParser) -> None:
 def _site_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", type=Path, help="thư mục trang web (mặc định: output trong thư mục dự án)")
     p.add_argument("--publish", action="store_true", help="dựng bản công bố (site/publishconf.py: địa chỉ tuyệt đối)")
+    p.add_argument("--full", action="store_true",
+                   help="dựng lại mọi trang, không dùng lại trang của lần dựng trước (kết quả giống hệt từng byte)")
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from hoctap import clock, pipeline
@@ -93,29 +96,67 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
     return 1 if args.strict and report.rejected else 0
 
 
-def _build(args: argparse.Namespace, project: Project, intake: pipeline.Intake, report: ScoreReport) -> None:
-    output = _output(args, project)
-    pipeline.write_results(project, report, intake)
-    build_site(project, output, publish=args.publish, site_url=project.settings.get("site_url"))
-    c = report.counts()
-    print(f"Đã dựng trang vào {output} từ {intake.label}: {c['scored']} phiếu hợp lệ, {c['rejected']} bị từ chối.")
+def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake, report: ScoreReport | None) -> str:
+    """Write the results folder (unless it is current: `report` None); return what to say once the site is built."""
+    if report is not None:
+        pipeline.write_results(project, report, intake, inputs=pipeline.inputs_digest(project, intake))
+        c: Mapping[str, int] = report.counts()
+    else:
+        c = pipeline.current_counts(project, pipeline.inputs_digest(project, intake)) or {"scored": 0, "rejected": 0}
+    done = (f"Đã dựng trang vào {_output(args, project)} từ {intake.label}: {c['scored']} phiếu hợp lệ, "
+            f"{c['rejected']} bị từ chối.")
     if intake.sample:
-        print("Lưu ý: đây là dữ liệu mẫu; trang hiển thị dòng «Dữ liệu mẫu» ở mọi trang.")
+        done += "\nLưu ý: đây là dữ liệu mẫu; trang hiển thị dòng «Dữ liệu mẫu» ở mọi trang."
+    return done
+
+
+def _site(args: argparse.Namespace, project: Project) -> None:
+    """Build the site from the results folder (Pelican, then the search indexer, as child processes)."""
+    output = _output(args, project)
+    if not build_site(project, output, publish=args.publish, site_url=project.settings.get("site_url"), full=args.full):
+        print(f"Dữ liệu, giao diện và thiết lập không đổi so với lần dựng trước: giữ nguyên trang trong {output}.")
+
+
+def _read_score_write(args: argparse.Namespace, project: Project, report_first: bool) -> str:
+    """Read, score (unless the results are current) and write the results folder; print the report if asked.
+
+    Runs in a process of its own (`_apart`); returns what to say once the site is built.
+    """
+    intake = _intake(args, project)
+    if report_first:
+        report: ScoreReport | None = pipeline.score_intake(intake, project)
+        assert report is not None
+        print(text_report(report, intake.label) + "\n", flush=True)
+        _publish_report(report, intake.label)
+    else:
+        # Sources, registry, decisions, settings and rules as when the results were written: nothing to score.
+        current = not args.full and pipeline.current_counts(project, pipeline.inputs_digest(project, intake)) is not None
+        report = None if current else pipeline.score_intake(intake, project)
+    return _results(args, project, intake, report)
+
+
+def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> str:
+    """`_read_score_write` in a child process: at national scale reading and scoring take hundreds of megabytes
+    that Python keeps after use; in a process of their own they are the system's again before Pelican starts."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            return pool.submit(_read_score_write, args, project, report_first).result()
+        except BrokenProcessPool:
+            raise ProjectError("Tiến trình đọc và đánh giá dữ liệu bị dừng giữa chừng; trang cũ được giữ nguyên.") from None
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    intake = _intake(args, project)
-    _build(args, project, intake, pipeline.score_intake(intake, project))
+    done = _apart(args, project, report_first=False)
+    _site(args, project)
+    print(done)
     return 0
 
 
 def cmd_run(args: argparse.Namespace, project: Project) -> int:
     """The main job: the check report, then the site."""
-    intake = _intake(args, project)
-    report = pipeline.score_intake(intake, project)
-    print(text_report(report, intake.label) + "\n")
-    _publish_report(report, intake.label)
-    _build(args, project, intake, report)
+    done = _apart(args, project, report_first=True)
+    _site(args, project)
+    print(done)
     print("Xem thử: hoctap serve (hoặc pelican --listen -s site/pelicanconf.py)")
     return 0
 

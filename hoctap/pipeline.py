@@ -7,11 +7,13 @@ into the project; only a pull from Google Sheets adds to the snapshot archive.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hoctap import clock
 from hoctap.project import Project, ProjectError
@@ -24,7 +26,7 @@ from scoring.levels_rubric import LevelsRubric
 from scoring.recognition import load_decisions
 from scoring.registry import Registry, load_registry
 from scoring.results import Authority, Deadline, ScoreReport
-from scoring.results_folder import PublicationInfo, SourceRecord, write_results_folder
+from scoring.results_folder import PublicationInfo, SourceRecord, recorded_inputs, write_results_folder
 from scoring.rubric import Rubric, Rubrics, default_rubrics
 from scoring.wide_table import Submissions
 
@@ -165,7 +167,40 @@ class Published:
     changed: list[Path] = field(default_factory=list)
 
 
-def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Registry | None = None) -> Published:
+def _code_digest(h: Any) -> None:
+    """The readers and the rules: a change to either may change every result."""
+    import intake as intake_package
+    import scoring
+
+    for package in (intake_package, scoring):
+        root = Path(str(package.__file__)).resolve().parent
+        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts):
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def inputs_digest(project: Project, intake: Intake) -> str:
+    """Everything the results folder is made from: the sources' bytes, the registry, the decisions, the settings,
+    the readers and rules, and the day (a year too far ahead of today is refused)."""
+    h = hashlib.blake2b(digest_size=20)
+    for source in intake.collected.sources:
+        h.update(f"{source.origin}={source.sha256};".encode())
+    h.update(f"sample={intake.sample};today={clock.today().isoformat()};".encode())
+    for name in ("registry", "decisions"):
+        path = project.path(name)
+        h.update(name.encode() + (path.read_bytes() if path.is_file() else b"-"))
+    h.update(json.dumps(dict(project.settings.values), sort_keys=True, ensure_ascii=False, default=str).encode())
+    _code_digest(h)
+    return h.hexdigest()
+
+
+def current_counts(project: Project, digest: str) -> Mapping[str, int] | None:
+    """The results folder's counts when it was made from exactly these inputs (nothing to score again), else None."""
+    recorded = recorded_inputs(project.results_dir)
+    return recorded[1] if recorded is not None and recorded[0] == digest else None
+
+
+def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Registry | None = None,
+                  inputs: str = "") -> Published:
     """The results folder inside the project (`.hoctap/ket-qua/`), where plain `pelican` finds it too."""
     reg = reg or registry(project)
     options = scoring_options(project, reg)
@@ -181,6 +216,7 @@ def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Re
             "cdht_learners_rule": project.settings.get("cdht_learners_rule"),
             "district_after_reform": project.settings.get("district_after_reform"),
         },
+        inputs=inputs,
     )
     if not report.results:
         raise IntakeError("Không có kết quả hợp lệ nào để công bố: trang cũ được giữ nguyên.")

@@ -14,12 +14,14 @@ results folder. hoctap adds two guards:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from hoctap.project import Project, ProjectError
@@ -65,12 +67,19 @@ def _pelican_error(text: str) -> str:
 
 
 def run_pelican(project: Project, output: Path, *, publish: bool = False, site_url: str = "",
-                search: bool = True) -> None:
-    """Pelican's own command line into `output` (which must not exist or be ours); raise on any error."""
+                search: bool = True, incremental: dict[str, str] | None = None) -> None:
+    """Pelican's own command line into `output` (which must not exist or be ours); raise on any error.
+
+    `incremental` carries the build-cache settings (`HOCTAP_PREVIOUS_OUTPUT`, `HOCTAP_BUILD_MANIFEST`,
+    `HOCTAP_BUILD_MANIFEST_OUT`) the plugin reads; without them every page is rendered.
+    """
     conf = project.site_dir / ("publishconf.py" if publish else "pelicanconf.py")
     if not conf.is_file():
         raise SiteBuildError(f"Không tìm thấy tệp cấu hình trang {conf}.")
-    extra = {"HOCTAP_RESULTS_DIR": str(project.results_dir), "HOCTAP_SEARCH": search}
+    extra: dict[str, object] = {"HOCTAP_RESULTS_DIR": str(project.results_dir), "HOCTAP_SEARCH": search,
+                                **(incremental or {})}
+    if os.environ.get("HOCTAP_VERIFY_REUSE"):
+        extra["HOCTAP_VERIFY_REUSE"] = True  # developers and tests: render reused pages again and compare
     url = (os.environ.get("HOCTAP_SITE_URL") or site_url).rstrip("/")
     if publish and url:
         extra.update({"SITEURL": url, "FEED_DOMAIN": url})
@@ -89,9 +98,38 @@ def run_pelican(project: Project, output: Path, *, publish: bool = False, site_u
         raise SiteBuildError(f"Không dựng được trang web: {_pelican_error(done.stderr + done.stdout)}")
 
 
+def manifest_path(project: Project, output: Path) -> Path:
+    """The build manifest of one output folder, in the project's state folder (never published)."""
+    digest = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return project.state_dir / "trang" / f"{digest}.json"
+
+
+def site_inputs(project: Project, *, publish: bool, site_url: str, search: bool) -> str:
+    """Everything a build reads: the results folder, the site (settings, theme, plugin), the guidance pages and
+    announcements, the options, and the versions of the libraries that render."""
+    h = hashlib.blake2b(digest_size=20)
+    url = (os.environ.get("HOCTAP_SITE_URL") or site_url) if publish else ""
+    h.update(json.dumps([publish, url, search, bool(os.environ.get("HOCTAP_VERIFY_REUSE"))]).encode())
+    for dist in ("hoctap", "pelican", "jinja2", "markupsafe", "babel", "openpyxl", "fpdf2", "pagefind", "pagefind-bin"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=-;".encode())
+    folders = [project.results_dir, project.site_dir, *(project.content_dir / d for d in ("pages", "thong-bao", "tai-lieu"))]
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def build_site(project: Project, output: Path, *, publish: bool = False, site_url: str = "",
-               search: bool = True) -> None:
-    """Build into a temporary sibling of `output`, then swap it in; the old site stays until the new one is whole."""
+               search: bool = True, full: bool = False) -> bool:
+    """Build into a temporary sibling of `output`, then swap it in; the old site stays until the new one is whole.
+
+    Unless `full`, pages whose inputs did not change since the build that made `output` are linked from it
+    (the plugin's `build_cache`); the result is the same, byte for byte, as a full build. When nothing the
+    site is made from changed at all, nothing is done: returns False.
+    """
     check_output_folder(project, output)
     output = output.resolve()
     try:
@@ -101,12 +139,38 @@ def build_site(project: Project, output: Path, *, publish: bool = False, site_ur
     _recover(output)
     staging = output.with_name(f".{output.name}.dang-dung-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    manifest = manifest_path(project, output)
+    inputs = site_inputs(project, publish=publish, site_url=site_url, search=search)
+    stamp = manifest.with_suffix(".inputs")
+    if not full and (output / MARKER).is_file() and manifest.is_file() and _read(stamp) == inputs:
+        return False  # the very inputs of the site in `output`: the build would write the same bytes
+    stamp.unlink(missing_ok=True)
+    fresh = manifest.with_name(f".{manifest.name}.{os.getpid()}")
+    incremental = {"HOCTAP_BUILD_MANIFEST_OUT": str(fresh)}
+    if not full and (output / MARKER).is_file() and manifest.is_file():
+        incremental.update(HOCTAP_PREVIOUS_OUTPUT=str(output), HOCTAP_BUILD_MANIFEST=str(manifest))
     try:
-        run_pelican(project, staging, publish=publish, site_url=site_url, search=search)
+        fresh.parent.mkdir(parents=True, exist_ok=True)
+        run_pelican(project, staging, publish=publish, site_url=site_url, search=search, incremental=incremental)
         (staging / MARKER).write_text("Thư mục này do hoctap dựng; lần dựng sau sẽ thay toàn bộ.\n", encoding="utf-8")
+        manifest.unlink(missing_ok=True)  # from here until the new one is in place, the next build is a full one
         _swap(staging, output)
+        if fresh.is_file():
+            fresh.replace(manifest)
+            stamp.write_text(inputs, encoding="utf-8")
+    except OSError as exc:
+        raise SiteBuildError(f"Không ghi được trang vào {output}: {exc.strerror or exc}; trang cũ được giữ nguyên.") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        fresh.unlink(missing_ok=True)
+    return True
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _swap(new: Path, output: Path) -> None:

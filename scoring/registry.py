@@ -79,9 +79,17 @@ class Registry:
         """Groups in registry order (the order of the official recipient list)."""
         return tuple(dict.fromkeys(u.group for u in self.units))
 
+    @cached_property
+    def _predecessors(self) -> dict[str, tuple[Unit, ...]]:
+        out: dict[str, list[Unit]] = {}
+        for u in self.units:
+            if u.successor:
+                out.setdefault(u.successor, []).append(u)
+        return {k: tuple(v) for k, v in out.items()}
+
     def predecessors(self, unit_id: str) -> tuple[Unit, ...]:
         """Units whose history this unit carries on (Long An's agencies merged into Tây Ninh's)."""
-        return tuple(u for u in self.units if u.successor == unit_id)
+        return self._predecessors.get(unit_id, ())
 
     def lineage(self, unit_id: str) -> tuple[str, ...]:
         """This unit and, recursively, every unit it succeeded: one history across the merger."""

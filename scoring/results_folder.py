@@ -10,6 +10,7 @@ Files are replaced atomically, and only when their bytes change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import unicodedata
@@ -67,6 +68,7 @@ class PublicationInfo:
     sources: tuple[SourceRecord, ...] = ()
     decisions: tuple[Recognition, ...] = ()
     settings_notes: Mapping[str, str] = field(default_factory=dict)  # the legal choices made by settings, for the site
+    inputs: str = ""  # a digest of everything the folder is made from (`hoctap.pipeline.inputs_digest`)
 
 
 def _atomic_write(path: Path, content: bytes) -> bool:
@@ -167,11 +169,42 @@ def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubri
         "decisions": [recognition_to_json(d) for d in info.decisions],
         "sources": [s.__dict__ for s in info.sources],
         "settings_notes": dict(info.settings_notes),
+        "inputs": info.inputs,
     }
     index_path = target / "index.json"
+    if not changed and _same_data(index, index_path):
+        return changed  # nothing new: the folder keeps its date (and the site its pages)
     if _atomic_write(index_path, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8")):
         changed.append(index_path)
     return changed
+
+
+def recorded_inputs(folder: Path) -> tuple[str, Mapping[str, int]] | None:
+    """The inputs digest and counts the folder's index records, when the folder is whole; else None."""
+    try:
+        index = json.loads((folder / "index.json").read_bytes())
+        years = [int(y) for y in index["years"]]
+        counts = {str(k): int(v) for k, v in index["counts"].items()}
+        inputs = str(index.get("inputs") or "")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if index.get("contract") != CONTRACT_VERSION or not all((folder / f"ket-qua-{y}.json").is_file() for y in years):
+        return None
+    return inputs, counts
+
+
+def _same_data(index: dict[str, Any], path: Path) -> bool:
+    """The index says what the folder's index says, but for when it was written and when each source was read."""
+    try:
+        before = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+
+    def timeless(doc: dict[str, Any]) -> dict[str, Any]:
+        sources = [{k: v for k, v in s.items() if k != "time"} for s in doc.get("sources", []) if isinstance(s, dict)]
+        return {**{k: v for k, v in doc.items() if k != "generated"}, "sources": sources}
+
+    return isinstance(before, dict) and timeless(before) == timeless(index)
 
 
 # --- reading it back ----------------------------------------------------------------------------------
@@ -189,13 +222,16 @@ def _nfc(value: Any) -> Any:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
     except FileNotFoundError:
         raise ResultsError(f"Thiếu tệp kết quả {path}: hãy chạy «hoctap run» (hoặc «hoctap build») trước.") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ResultsError(f"Không đọc được tệp kết quả {path}: {exc}") from None
     if not isinstance(data, dict):
         raise ResultsError(f"Tệp kết quả {path} không phải một đối tượng JSON.")
+    if "\\u" not in text and unicodedata.is_normalized("NFC", text):
+        return data  # what hoctap writes: every string is already NFC (an escape could hide a decomposed letter)
     out: dict[str, Any] = _nfc(data)
     return out
 
@@ -223,6 +259,9 @@ class PublishedYear:
     status: tuple[StatusEntry, ...]
     json_path: Path
     csv_path: Path
+    # For incremental site builds: a digest of the file, and of what it says about each unit.
+    sha: str = ""
+    unit_digests: Mapping[str, str] = field(default_factory=dict)
 
     # Indexed once: every unit page asks every year about its unit.
     @cached_property
@@ -294,6 +333,17 @@ def _unit(d: Mapping[str, Any]) -> Unit:
                 cap=d.get("cap"), loai=d.get("loai"), cong_lap=d.get("cong_lap"), successor=d.get("successor"))
 
 
+def _unit_digests(data: dict[str, Any]) -> dict[str, str]:
+    """Per unit, a digest of everything the year's file says about it (result, rejections, status)."""
+    parts: dict[str, list[str]] = {}
+    for section in ("results", "rejected", "status"):
+        for entry in data.get(section) or ():
+            unit_id = entry.get("unit_id") if isinstance(entry, dict) else None
+            if isinstance(unit_id, str):
+                parts.setdefault(unit_id, []).append(section + json.dumps(entry, ensure_ascii=False))
+    return {k: hashlib.blake2b("\n".join(v).encode(), digest_size=16).hexdigest() for k, v in parts.items()}
+
+
 def _load_year(folder: Path, year: int) -> PublishedYear:
     path = folder / f"ket-qua-{year}.json"
     data = _read_json(path)
@@ -312,6 +362,7 @@ def _load_year(folder: Path, year: int) -> PublishedYear:
                                      date.fromisoformat(s["submitted"]) if s.get("submitted") else None)
                          for s in data["status"]),
             json_path=path, csv_path=folder / f"ket-qua-{year}.csv",
+            sha=hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest(), unit_digests=_unit_digests(data),
         )
     except (KeyError, TypeError, ValueError, ContractError) as exc:
         raise ResultsError(f"{path.name}: không đúng cấu trúc kết quả ({exc}).") from None

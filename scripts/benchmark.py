@@ -13,8 +13,8 @@ sample's own row makers (`scripts/make_sample.py`), then timed in one run:
 - `build_s`: `hoctap build --full` as a separate process (read, score, results, Pelican, downloads, Pagefind);
 - `rebuild_nochange_s`: `hoctap build` again with nothing changed;
 - `rebuild_one_unit_s`: `hoctap build` after one unit-year's figures changed;
-- `peak_rss_mb`: the largest sum of resident memory over the build's process tree (the indexer included),
-  sampled from /proc every 20 ms during the three builds.
+- `peak_rss_mb`: the largest sum of resident memory over the build's process tree (the `hoctap build`
+  process, Pelican and the indexer), sampled from /proc every 20 ms during the three builds.
 
 `--json` prints one JSON object with those keys instead of the table.
 """
@@ -119,7 +119,7 @@ def jinja_floor(project: Project, out: Path) -> int:
     data = SiteData(load_results_folder(project.results_dir))
     context = {"SITENAME": "Đơn vị học tập", "SITEURL": "", "hoctap": common_context(data), "pages": []}
     count = 0
-    for page in site_pages(data, [], []):
+    for page in site_pages(data, [], {"years": [], "all_years": []}):
         html = env.get_template(f"{page.template}.html").render(**context, page_url=page.url, **page.context)
         target = out / page.save_as
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +129,7 @@ def jinja_floor(project: Project, out: Path) -> int:
 
 
 def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    """Resident memory of a process's descendants (not the process itself), from /proc (Linux)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -143,7 +143,7 @@ def _tree_rss_kb(root_pid: int) -> int:
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
-    total, stack = 0, [root_pid]
+    total, stack = 0, list(children.get(root_pid, []))
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
@@ -153,7 +153,7 @@ def _tree_rss_kb(root_pid: int) -> int:
 
 @contextmanager
 def peak_tree_rss() -> Iterator[list[int]]:
-    """Samples this process's tree every 20 ms; yields a one-item list holding the peak in kB so far."""
+    """Samples the processes this one starts (the build and its children) every 20 ms; yields the peak in kB."""
     peak = [0]
     done = threading.Event()
 

@@ -61,7 +61,11 @@ def test_a_failed_build_leaves_the_previous_site_whole(built: Path) -> None:
 
 def test_a_build_killed_midway_leaves_the_previous_site_whole(built: Path) -> None:
     before = tree(built / "output")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH}
+    # The build below is incremental: it hard-links unchanged pages from output/ into its staging folder.
+    # HOCTAP_VERIFY_REUSE (render every reused page again) makes the inputs differ from the last build's, so the
+    # build runs instead of finding the site current, and keeps it busy long enough to be killed midway.
+    assert list((built / ".hoctap" / "trang").glob("*.json"))
+    env = {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH, "HOCTAP_VERIFY_REUSE": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "hoctap", "build"], cwd=built, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60

@@ -15,7 +15,7 @@ from pelican import signals
 from scoring.text import safe_url
 
 from .formatting import FILTERS
-from .generator import HoctapGenerator
+from .generator import CACHES, SEARCH, HoctapGenerator
 from .search import build_index
 from .sitemap import write_sitemap
 
@@ -32,9 +32,16 @@ def add_filters(generator: Any) -> None:
 
 def finalize(pelican: Any) -> None:
     output = Path(pelican.output_path)
+    cache = CACHES.pop(output.resolve(), None)
     write_sitemap(output, str(pelican.settings.get("SITEURL") or ""))
-    if pelican.settings.get("HOCTAP_SEARCH", True):
-        build_index(output)
+    job = SEARCH.pop(output.resolve(), None)
+    if job is not None:
+        job.finish()
+    elif pelican.settings.get("HOCTAP_SEARCH", True):
+        build_index(output, cache)
+    manifest = pelican.settings.get("HOCTAP_BUILD_MANIFEST_OUT")
+    if cache is not None and manifest:
+        cache.write_manifest(Path(str(manifest)))
 
 
 def register() -> None:

@@ -13,6 +13,7 @@ byte-for-byte reproducible: fixed workbook dates and zip times.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -37,6 +38,7 @@ from scoring.results_folder import PublishedYear
 from scoring.rubric import default_rubrics
 from scoring.text import neutralise, slugify, strip_controls
 
+from .build_cache import BuildCache, key_of
 from .site_data import SiteData
 
 FOLDER = "du-lieu"
@@ -45,9 +47,14 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def build_time(data: SiteData) -> datetime:
-    """The results' own date (pinned by SOURCE_DATE_EPOCH when they were written): never the clock."""
+    """The results' own day (pinned by SOURCE_DATE_EPOCH when they were written), at 00:00 UTC: never the clock.
+
+    The day, not the minute: the files of a year whose results did not change stay the same bytes
+    through the day's rebuilds, so an incremental build keeps them.
+    """
     generated = data.results.generated
-    return generated if generated.tzinfo else generated.replace(tzinfo=UTC)
+    day = generated.astimezone(UTC) if generated.tzinfo else generated
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def year_columns(data: SiteData, year: int) -> list[Column]:
@@ -217,50 +224,73 @@ def _file(label: str, path: Path) -> dict[str, Any]:
     return {"label": label, "url": f"{FOLDER}/{path.name}", "bytes": path.stat().st_size}
 
 
-def write_downloads(data: SiteData, output_path: Path) -> dict[str, Any]:
-    """Write `du-lieu/`; return the files for the downloads page: per year (newest first) and for all years."""
+def _sha(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+
+
+def _reused(cache: BuildCache | None, name: str, key: str, files: list[str]) -> dict[str, Any] | None:
+    """The previous build's files of one download group, linked in, with what the listing said of them."""
+    if cache is None:
+        return None
+    meta = cache.old_extra.get(name)
+    try:
+        doc = json.loads(meta) if meta else None
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or doc.get("key") != key:
+        return None
+    if not cache.reuse_all([f"{FOLDER}/{f}" for f in files], key):
+        return None
+    cache.extra[name] = str(meta)
+    return doc
+
+
+def _remember(cache: BuildCache | None, name: str, key: str, files: list[str], doc: dict[str, Any]) -> None:
+    if cache is None:
+        return
+    for f in files:
+        cache.record(f"{FOLDER}/{f}", key)
+    cache.extra[name] = json.dumps({**doc, "key": key}, ensure_ascii=False)
+
+
+def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None = None,
+                    base: str = "") -> dict[str, Any]:
+    """Write `du-lieu/`; return the files for the downloads page: per year (newest first) and for all years.
+
+    With a build cache, a year's files are taken from the previous build when that year's results (and
+    everything `base` covers) are unchanged; the all-years files when no year changed.
+    """
     folder = output_path / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     when = build_time(data)
     resources: list[dict[str, Any]] = []
     listing: list[dict[str, Any]] = []
     every_year: list[list[Column]] = []
+    year_keys: list[str] = []
     for year in sorted(data.years, reverse=True):
         yr = data.year(year)
         columns = year_columns(data, year)
         every_year.append(columns)
-        what = f"Kết quả đánh giá Đơn vị học tập năm {year}"
-        target = folder / f"ket-qua-{year}.csv"
-        write_csv(yr.results, columns, target)
-        resources.append(_csv_resource(f"ket-qua-{year}-csv", target, f"{what} (CSV)"))
-        files = [_file("CSV", target)]
-        xlsx = folder / f"ket-qua-{year}.xlsx"
-        values = write_xlsx(yr, columns, xlsx, when)
-        resources.append(_xlsx_resource(f"ket-qua-{year}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, values)))
-        files.append(_file("Excel (XLSX)", xlsx))
-        target = folder / yr.json_path.name
-        shutil.copyfile(yr.json_path, target)
-        resources.append({
-            "name": f"ket-qua-{year}-json", "path": target.name, "profile": "data-resource",
-            "title": f"{what} (JSON, kèm danh sách bị từ chối và tình hình nộp)",
-            "format": "json", "mediatype": "application/json", "encoding": "utf-8", "bytes": target.stat().st_size,
-        })
-        files.append(_file("JSON", target))
-        listing.append({"year": year, "files": files, "scored": len(yr.results), "rejected": len(yr.rejected),
-                        "method": yr.method})
+        key = key_of(base, "du-lieu", str(year), when.isoformat(), _sha(yr.json_path))
+        year_keys.append(key)
+        names = [f"ket-qua-{year}.csv", f"ket-qua-{year}.xlsx", yr.json_path.name]
+        done = _reused(cache, f"du-lieu:{year}", key, names)
+        if done is None:
+            done = _write_year(data, yr, columns, folder, when)
+            _remember(cache, f"du-lieu:{year}", key, names, done)
+        resources += done["resources"]
+        listing.append(done["listing"])
     all_files: list[dict[str, Any]] = []
     if data.years:
-        titles = {r.id: r.info.short_title for r in default_rubrics()}
-        columns = all_years_columns(list(reversed(every_year)), titles)
-        rows = [r for y in data.years for r in data.year(y).results]
-        what = f"Kết quả đánh giá Đơn vị học tập các năm {data.years[0]}–{data.years[-1]}"
-        target = folder / f"{ALL_YEARS}.csv"
-        write_csv(rows, columns, target)
-        xlsx = folder / f"{ALL_YEARS}.xlsx"
-        values = write_xlsx(None, columns, xlsx, when, title="Tất cả các năm", rows=rows)
-        resources[:0] = [_csv_resource(f"{ALL_YEARS}-csv", target, f"{what} (CSV)"),
-                         _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, values))]
-        all_files = [_file("CSV", target), _file("Excel (XLSX)", xlsx)]
+        key = key_of(base, "du-lieu:all", *year_keys)
+        names = [f"{ALL_YEARS}.csv", f"{ALL_YEARS}.xlsx"]
+        done = _reused(cache, "du-lieu:all", key, names)
+        if done is None:
+            titles = {r.id: r.info.short_title for r in default_rubrics()}
+            done = _write_all_years(data, all_years_columns(list(reversed(every_year)), titles), folder, when)
+            _remember(cache, "du-lieu:all", key, names, done)
+        resources[:0] = done["resources"]
+        all_files = done["files"]
     province = data.results.province
     package = {
         "profile": "data-package",
@@ -277,3 +307,38 @@ def write_downloads(data: SiteData, output_path: Path) -> dict[str, Any]:
     }
     (folder / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return {"years": listing, "all_years": all_files}
+
+
+def _write_year(data: SiteData, yr: PublishedYear, columns: list[Column], folder: Path, when: datetime) -> dict[str, Any]:
+    year = yr.year
+    what = f"Kết quả đánh giá Đơn vị học tập năm {year}"
+    target = folder / f"ket-qua-{year}.csv"
+    write_csv(yr.results, columns, target)
+    resources = [_csv_resource(f"ket-qua-{year}-csv", target, f"{what} (CSV)")]
+    files = [_file("CSV", target)]
+    xlsx = folder / f"ket-qua-{year}.xlsx"
+    values = write_xlsx(yr, columns, xlsx, when)
+    resources.append(_xlsx_resource(f"ket-qua-{year}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, values)))
+    files.append(_file("Excel (XLSX)", xlsx))
+    target = folder / yr.json_path.name
+    shutil.copyfile(yr.json_path, target)
+    resources.append({
+        "name": f"ket-qua-{year}-json", "path": target.name, "profile": "data-resource",
+        "title": f"{what} (JSON, kèm danh sách bị từ chối và tình hình nộp)",
+        "format": "json", "mediatype": "application/json", "encoding": "utf-8", "bytes": target.stat().st_size,
+    })
+    files.append(_file("JSON", target))
+    listing = {"year": year, "files": files, "scored": len(yr.results), "rejected": len(yr.rejected), "method": yr.method}
+    return {"resources": resources, "listing": listing}
+
+
+def _write_all_years(data: SiteData, columns: list[Column], folder: Path, when: datetime) -> dict[str, Any]:
+    rows = [r for y in data.years for r in data.year(y).results]
+    what = f"Kết quả đánh giá Đơn vị học tập các năm {data.years[0]}–{data.years[-1]}"
+    target = folder / f"{ALL_YEARS}.csv"
+    write_csv(rows, columns, target)
+    xlsx = folder / f"{ALL_YEARS}.xlsx"
+    values = write_xlsx(None, columns, xlsx, when, title="Tất cả các năm", rows=rows)
+    return {"resources": [_csv_resource(f"{ALL_YEARS}-csv", target, f"{what} (CSV)"),
+                          _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, values))],
+            "files": [_file("CSV", target), _file("Excel (XLSX)", xlsx)]}

@@ -1,17 +1,32 @@
-"""The Pelican generator: reads the results folder in the context phase, writes every page in the output phase."""
+"""The Pelican generator: reads the results folder in the context phase, writes every page in the output phase.
+
+With `hoctap build`'s incremental settings (`build_cache`), a page whose key
+did not change since the previous build is linked from it instead of being
+rendered again.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from pelican.generators import Generator
 
+from scoring.bulk import give_back_memory
 from scoring.results_folder import ResultsError, load_results_folder
 
+from .build_cache import BuildCache, global_key, key_of
+from .decision_lists import write_decision_lists
 from .downloads import write_downloads
+from .page_keys import PageKeys
 from .pages import common_context, site_pages
+from .search import IndexJob
 from .site_data import SiteData
+
+# The build caches and search index jobs of this process, by output folder: the `finalized` receiver completes them.
+CACHES: dict[Path, BuildCache] = {}
+SEARCH: dict[Path, IndexJob] = {}
 
 
 def results_folder(settings: dict[str, Any]) -> Path:
@@ -21,6 +36,14 @@ def results_folder(settings: dict[str, Any]) -> Path:
         raise ResultsError("Chưa đặt HOCTAP_RESULTS_DIR: không biết lấy kết quả ở đâu để dựng trang.")
     path = Path(str(folder))
     return path if path.is_absolute() else Path(str(settings["PATH"])).parent / path
+
+
+def content_key(content: Path) -> str:
+    """The guidance pages and announcements Pelican renders around ours (nav, home and feed show them)."""
+    h = hashlib.blake2b(digest_size=20)
+    for path in sorted(p for p in content.rglob("*") if p.is_file() and p.relative_to(content).parts[0] != "data"):
+        h.update(path.relative_to(content).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type information
@@ -35,9 +58,51 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
 
     def generate_output(self, writer: Any) -> None:
         assert self.data is not None
-        downloads = write_downloads(self.data, Path(self.output_path))
+        output = Path(self.output_path)
+        cache = CACHES[output.resolve()] = BuildCache.from_settings(self.settings, output)
+        base = key_of(global_key(self.settings, Path(str(self.settings["THEME"]))), content_key(Path(self.path)))
+        # Only Pelican's own page /van-ban/ shows the plans, and Pelican's pages are always rendered.
+        shared = {k: v for k, v in self.context["hoctap"].items() if k != "plans"}
+        keys = PageKeys(self.data, base, shared)
+        downloads: dict[str, Any] = {"decision_lists": write_decision_lists(self.data, output)}
         articles = list(self.context.get("articles") or [])
         relative = bool(self.settings.get("RELATIVE_URLS"))
-        for page in site_pages(self.data, articles, downloads):
+        verify = bool(self.settings.get("HOCTAP_VERIFY_REUSE"))
+        pages = site_pages(self.data, articles, downloads)
+        # The downloads page lists the files' sizes, so it comes after them; it is not searched. Every other page
+        # is written first, so Pagefind indexes them in its own process while the downloads are being written.
+        later = [p for p in pages if p.template == "du-lieu"]
+        for page in [p for p in pages if p.template != "du-lieu"]:
+            # The announcements are Pelican's articles: those two pages are always rendered.
+            key = None if page.template in ("home", "thong-bao") else keys.key(page.save_as, page.template, page.deps)
+            if key is not None and cache.reuse(page.save_as, key):
+                if verify:
+                    verify_reused(writer, self, page, relative, output)
+                continue
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=relative, page_url=page.url, **page.context)
+            if key is not None:
+                cache.record(page.save_as, key)
+        if self.settings.get("HOCTAP_SEARCH", True):
+            SEARCH[output.resolve()] = job = IndexJob(output, cache)
+            job.start()
+        downloads.update(write_downloads(self.data, output, cache, keys.base))
+        for page in later:
+            writer.write_file(page.save_as, self.get_template(page.template), self.context,
+                              relative_urls=relative, page_url=page.url, **page.context)
+        # The search indexer is running: what the pages were made from is no longer needed.
+        self.data = None
+        del keys
+        give_back_memory()
+
+
+def verify_reused(writer: Any, generator: HoctapGenerator, page: Any, relative: bool, output: Path) -> None:
+    """Render a reused page again beside it and fail if the bytes differ: a key that missed a dependency."""
+    reused = output / page.save_as
+    kept = reused.read_bytes()
+    reused.unlink()
+    writer.write_file(page.save_as, generator.get_template(page.template), generator.context,
+                      relative_urls=relative, page_url=page.url, **page.context)
+    fresh = reused.read_bytes()
+    if fresh != kept:
+        raise AssertionError(f"Trang {page.save_as} được dùng lại nhưng khác bản dựng mới (khóa thiếu một phụ thuộc).")

@@ -8,9 +8,11 @@ criteria, recognition and search pages.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache, partial
 from typing import Any
 
 from scoring.levels_rubric import LEVELS, LevelsRubric
@@ -21,6 +23,7 @@ from scoring.rubric import Rubric, default_rubrics
 from scoring.text import fold, safe_url
 
 from .overview import overview_context, results_index_context
+from .paging import PAGE_ROWS, paged
 from .site_data import SiteData, unit_url, vi_sort_key, year_url
 from .status_pages import status_context, status_counts, status_rows
 from .unit_pages import unit_context
@@ -37,13 +40,47 @@ from .year_pages import (
 
 @dataclass(frozen=True)
 class Page:
+    """One page to write: where, with which template, its context (built only when rendered) and what it reads.
+
+    `deps` names the data the context is made from, for the incremental build's key (`page_keys`):
+    `("unit", id)` a unit's history, `("year", y)` one year's results, `("all",)` everything.
+    """
+
     save_as: str
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    make: Callable[[], dict[str, Any]]
+    deps: tuple[str | int, ...] = ("all",)
 
     @property
     def url(self) -> str:
         return self.save_as.removesuffix("index.html")
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """Built each time it is asked for, and not kept: ten thousand pages' contexts would all stay in memory."""
+        return self.make()
+
+
+def _fixed(context: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    return lambda: context
+
+
+def _tables(base: str, template: str, deps: tuple[str | int, ...], whole: Callable[[], dict[str, Any]],
+            rows_key: str, count: int, extra: Callable[[dict[str, Any], list[Any]], dict[str, Any]] | None = None,
+            ) -> list[Page]:
+    """A table page split by `paging.paged`; `whole` (computed once) holds every row under `rows_key`."""
+    shared = cache(whole)
+    out = []
+    for number, (save_as, _, _) in enumerate(paged(base, range(count))):
+        def make(n: int = number) -> dict[str, Any]:
+            ctx = shared()
+            parts = paged(base, ctx[rows_key])
+            if len(ctx[rows_key]) != count:
+                raise AssertionError(f"{base}: {len(ctx[rows_key])} dòng, không phải {count} (lỗi chương trình)")
+            _, page_rows, pager = parts[n]
+            return {**ctx, rows_key: page_rows, "pager": pager, **(extra(ctx, page_rows) if extra else {})}
+        out.append(Page(save_as, template, make, deps))
+    return out
 
 
 def common_context(data: SiteData) -> dict[str, Any]:
@@ -54,13 +91,14 @@ def common_context(data: SiteData) -> dict[str, Any]:
         "sample": data.results.sample,
         "province": data.results.province,
         "authority": latest.authority if latest else None,
-        "generated": data.results.generated,
+        "generated": data.results.generated.date(),  # the footer shows the day; the minute would change every page
         "years": list(data.years),
         "latest_year": data.results.latest_year,
         "latest_url": year_url(latest.year, rubric) if latest else None,
         "deadline": latest.deadline if latest else None,
         "rubric_in_force": default_rubrics().for_year(data.results.generated.year),
         "plans": plan_links(data),
+        "page_rows": PAGE_ROWS,
         "official_texts": official_texts(),
     }
 
@@ -203,43 +241,69 @@ def _letters(data: SiteData) -> list[dict[str, Any]]:
     return [{"letter": k, "units": v} for k, v in sorted(groups.items(), key=lambda kv: vi_sort_key(kv[0]))]
 
 
+def _groups_on(ctx: dict[str, Any], units: list[Any]) -> dict[str, Any]:
+    present = {v["unit"].group for v in units}
+    return {"groups": [g for g in ctx["groups"] if g in present]}
+
+
 def site_pages(data: SiteData, articles: list[Any], downloads: dict[str, Any]) -> list[Page]:
-    pages = [Page("index.html", "home", {"title": "Trang chủ", **home_context(data), "announcements": articles[:3]})]
-    links = year_links(data)
-    pages.append(Page("ket-qua/index.html", "ket-qua", {"title": "Kết quả theo năm", "year_links": links,
-                                                          **results_index_context(data)}))
-    pages.append(Page("tong-hop/index.html", "tong-hop", {"title": "Tổng hợp các đơn vị qua các năm",
-                                                           **overview_context(data)}))
+    pages = [Page("index.html", "home", lambda: {"title": "Trang chủ", **home_context(data),
+                                                  "announcements": articles[:3]})]
+    pages.append(Page("ket-qua/index.html", "ket-qua", lambda: {"title": "Kết quả theo năm", "year_links": year_links(data),
+                                                                 **results_index_context(data)}))
+    overview = cache(lambda: {"title": "Tổng hợp các đơn vị qua các năm", **overview_context(data)})
+    pages += _tables("tong-hop/", "tong-hop", ("all",), overview, "rows", len(overview()["rows"]))
     for year in data.years:
         rubric = data.rubric(year)
+        deps: tuple[str | int, ...] = ("year", year)
+        yr = data.year(year)
         if isinstance(rubric, PointsRubric):
-            ctx = points_year_context(data, year)
-            pages.append(Page(f"xep-hang/{year}/index.html", "xep-hang-nam",
-                              {**ctx, "title": f"Xếp hạng năm {year}", "group": None}))
-            for g in group_sections(data, ctx["rows"], year, "xep-hang/"):
-                pages.append(Page(f"{g['url']}index.html", "xep-hang-nam",
-                                  {**ctx, "title": f"Xếp hạng năm {year} — {g['name']}", "rows": g["rows"], "group": g}))
+            ctx = cache(partial(points_year_context, data, year))
+            pages += _tables(f"xep-hang/{year}/", "xep-hang-nam", deps,
+                             _titled(ctx, title=f"Xếp hạng năm {year}", group=None),
+                             "rows", len(yr.results))
+            for g in group_sections(data, ranking_rows(data, year), year, "xep-hang/"):
+                pages += _tables(g["url"], "xep-hang-nam", deps,
+                                 partial(_group_page, ctx, year, g["slug"]), "rows", g["count"])
         elif isinstance(rubric, LevelsRubric):
-            ctx = levels_year_context(data, year)
-            pages.append(Page(f"ket-qua/{year}/index.html", "ket-qua-nam",
-                              {**ctx, "title": f"Kết quả đánh giá, công nhận năm {year}"}))
-    pages.append(Page("don-vi/index.html", "don-vi-danh-sach",
-                      {"title": "Các đơn vị", "units": [{"unit": u, "url": unit_url(u.id)} for u in data.units],
-                       "groups": list(data.groups)}))
+            pages += _tables(f"ket-qua/{year}/", "ket-qua-nam", deps,
+                             _titled(partial(levels_year_context, data, year),
+                                     title=f"Kết quả đánh giá, công nhận năm {year}"),
+                             "rows", len(yr.results))
+    pages += _tables("don-vi/", "don-vi-danh-sach", ("all",),
+                     lambda: {"title": "Các đơn vị", "units": [{"unit": u, "url": unit_url(u.id)} for u in data.units],
+                              "groups": list(data.groups)}, "units", len(data.units), _groups_on)
     for unit in data.units:
-        pages.append(Page(unit_url(unit.id) + "index.html", "don-vi", {"title": unit.name, **unit_context(data, unit)}))
-    pages.append(Page("tieu-chi/index.html", "tieu-chi", {"title": "Tiêu chí đánh giá", **criteria_context(data)}))
-    pages.append(Page("cong-nhan/index.html", "cong-nhan", {"title": "Quyết định công nhận", **recognition_context(data)}))
+        pages.append(Page(unit_url(unit.id) + "index.html", "don-vi",
+                          _titled(partial(unit_context, data, unit), title=unit.name), ("unit", unit.id)))
+    pages.append(Page("tieu-chi/index.html", "tieu-chi", lambda: {"title": "Tiêu chí đánh giá", **criteria_context(data)}))
+    pages.append(Page("cong-nhan/index.html", "cong-nhan", lambda: {"title": "Quyết định công nhận",
+                                                                    **recognition_context(data),
+                                                                    "decision_lists": downloads.get("decision_lists", [])}))
     for year in data.years:
-        ctx = status_context(data, year)
-        pages.append(Page(f"tinh-hinh-nop/{year}/index.html", "tinh-hinh-nop",
-                          {**ctx, "title": f"Tình hình nộp hồ sơ năm {year}"}))
+        ctx = cache(partial(status_context, data, year))
+        count = len(data.year(year).status)
+        pages += _tables(f"tinh-hinh-nop/{year}/", "tinh-hinh-nop", ("year", year),
+                         _titled(ctx, title=f"Tình hình nộp hồ sơ năm {year}"), "rows", count)
         if year == data.results.latest_year:
-            pages.append(Page("tinh-hinh-nop/index.html", "tinh-hinh-nop",
-                              {**ctx, "title": f"Tình hình nộp hồ sơ năm {year}", "is_index": True}))
-    pages.append(Page("du-lieu/index.html", "du-lieu", {"title": "Tải dữ liệu", "downloads": downloads["years"],
-                                                       "all_years": downloads["all_years"]}))
-    pages.append(Page("tim-kiem/index.html", "tim-kiem", {"title": "Tìm kiếm", "letters": _letters(data)}))
-    pages.append(Page("thong-bao/index.html", "thong-bao", {"title": "Thông báo", "announcements": articles}))
-    pages.append(Page("404.html", "404", {"title": "Không tìm thấy trang"}))
+            pages += _tables("tinh-hinh-nop/", "tinh-hinh-nop", ("year", year),
+                             _titled(ctx, title=f"Tình hình nộp hồ sơ năm {year}", is_index=True),
+                             "rows", count)
+    pages.append(Page("du-lieu/index.html", "du-lieu", lambda: {"title": "Tải dữ liệu", "downloads": downloads["years"],
+                                                                "all_years": downloads["all_years"]}))
+    letters = _letters(data) if len(data.units) <= PAGE_ROWS else []
+    pages.append(Page("tim-kiem/index.html", "tim-kiem", _fixed({"title": "Tìm kiếm", "letters": letters})))
+    pages.append(Page("thong-bao/index.html", "thong-bao", _fixed({"title": "Thông báo", "announcements": articles})))
+    pages.append(Page("404.html", "404", _fixed({"title": "Không tìm thấy trang"})))
     return pages
+
+
+def _titled(make: Callable[[], dict[str, Any]], **extra: Any) -> Callable[[], dict[str, Any]]:
+    """A context with a few more keys (the title first, as the page shows it)."""
+    return lambda: {**make(), **extra}
+
+
+def _group_page(ctx: Callable[[], dict[str, Any]], year: int, slug: str) -> dict[str, Any]:
+    whole = ctx()
+    group = next(g for g in whole["groups"] if g["slug"] == slug)
+    return {**whole, "title": f"Xếp hạng năm {year} — {group['name']}", "rows": group["rows"], "group": group}

@@ -16,14 +16,18 @@ its search index must not be published silently.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .build_cache import BuildCache, key_of
+
 # d/D + COMBINING SHORT STROKE OVERLAY: a mark Pagefind strips, so the word is indexed with a plain d.
 STROKE = "\u0335"
-FOLD_D = str.maketrans({"đ": "d" + STROKE, "Đ": "D" + STROKE})
+
 SKIP_DIRS = {"pagefind", "theme"}
 
 
@@ -41,7 +45,7 @@ def _executable() -> Path:
 
 def fold_d(html: str) -> str:
     """The page as Pagefind reads it: đ/Đ written as d/D with a combining stroke (see the module docstring)."""
-    return html.translate(FOLD_D)
+    return html.replace("đ", "d" + STROKE).replace("Đ", "D" + STROKE)  # replace is C-fast; translate is not
 
 
 def folded_copy(output_path: Path, target: Path) -> int:
@@ -51,33 +55,101 @@ def folded_copy(output_path: Path, target: Path) -> int:
         rel = path.relative_to(output_path)
         if rel.parts[0] in SKIP_DIRS:
             continue
-        text = path.read_text(encoding="utf-8")
-        if "data-pagefind-body" not in text:
+        raw = path.read_bytes()
+        if b"data-pagefind-body" not in raw:
             continue
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(fold_d(text), encoding="utf-8")
+        # In UTF-8: đ is C4 91 and Đ is C4 90; d/D + U+0335 is 64/44 CC B5. Bytes, so no decoding is paid.
+        dest.write_bytes(raw.replace(b"\xc4\x91", b"d\xcc\xb5").replace(b"\xc4\x90", b"D\xcc\xb5"))
         count += 1
     return count
 
 
-def build_index(output_path: Path) -> Path:
-    """Run Pagefind on a folded copy of `output_path`; write and return the index folder (`pagefind/`)."""
-    index = output_path / "pagefind"
-    with tempfile.TemporaryDirectory(prefix="hoctap-tim-kiem-") as tmp:
-        staged = Path(tmp)
-        if folded_copy(output_path, staged) == 0:
+def search_key(output_path: Path, cache: BuildCache) -> str:
+    """What the index is made from: every page's bytes (known from the cache for the pages it wrote or reused)."""
+    parts = []
+    for path in sorted(output_path.rglob("*.html")):
+        rel = path.relative_to(output_path)
+        if rel.parts[0] in SKIP_DIRS:
+            continue
+        entry = cache.new.get(rel.as_posix())
+        sha = entry.sha if entry is not None and entry.sha else hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+        parts.append(f"{rel.as_posix()}={sha}")
+    return key_of("pagefind", STROKE, *parts)
+
+
+class IndexJob:
+    """The search index, made by Pagefind in its own process while the build writes the downloads.
+
+    `start` links the previous build's index when no page changed, else stages a folded copy of the pages
+    and starts Pagefind; `finish` waits for it, checks it and records its files in the build cache.
+    """
+
+    def __init__(self, output_path: Path, cache: BuildCache | None) -> None:
+        self.output = output_path
+        self.index = output_path / "pagefind"
+        self.cache = cache
+        self.key = ""
+        self.proc: subprocess.Popen[str] | None = None
+        self.staged: tempfile.TemporaryDirectory[str] | None = None
+
+    def start(self) -> None:
+        if self.cache is not None:
+            self.key = search_key(self.output, self.cache)
+            self.cache.extra["pagefind"] = self.key
+            old = self.cache.old
+            previous = sorted(rel for rel, entry in old.items() if rel.startswith("pagefind/") and entry.key == self.key)
+            if self.cache.old_extra.get("pagefind") == self.key and previous and self.cache.reuse_all(previous, self.key):
+                return
+        self.staged = tempfile.TemporaryDirectory(prefix="hoctap-tim-kiem-")
+        staged = Path(self.staged.name)
+        if folded_copy(self.output, staged) == 0:
+            self.staged.cleanup()
             raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
-        shutil.rmtree(index, ignore_errors=True)
-        cmd = [str(_executable()), "--site", str(staged), "--output-path", str(index.resolve()),
+        shutil.rmtree(self.index, ignore_errors=True)
+        cmd = [str(_executable()), "--site", str(staged), "--output-path", str(self.index.resolve()),
                "--force-language", "vi"]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except OSError as exc:
+            self.staged.cleanup()
             raise SearchIndexError(f"Không chạy được Pagefind: {exc}") from exc
-    if done.returncode != 0 or not (index / "pagefind.js").is_file():
-        detail = (done.stderr or done.stdout).strip()[-2000:]
-        raise SearchIndexError(f"Pagefind thất bại (mã {done.returncode}): {detail}")
-    if "Indexed 0 pages" in done.stdout:
-        raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
-    return index
+        atexit.register(self.stop)  # a build that fails meanwhile leaves no indexer running
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def finish(self) -> Path:
+        if self.proc is None:
+            return self.index  # the previous build's, linked in
+        try:
+            out, err = self.proc.communicate(timeout=600)
+        except subprocess.TimeoutExpired as exc:
+            self.proc.kill()
+            raise SearchIndexError(f"Không chạy được Pagefind: {exc}") from exc
+        finally:
+            if self.staged is not None:
+                self.staged.cleanup()
+        if self.proc.returncode != 0 or not (self.index / "pagefind.js").is_file():
+            detail = (err or out).strip()[-2000:]
+            raise SearchIndexError(f"Pagefind thất bại (mã {self.proc.returncode}): {detail}")
+        if "Indexed 0 pages" in out:
+            raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
+        if self.cache is not None:
+            for path in sorted(self.index.rglob("*")):
+                if path.is_file():
+                    self.cache.record(path.relative_to(self.output).as_posix(), self.key, content=False)
+        return self.index
+
+
+def build_index(output_path: Path, cache: BuildCache | None = None) -> Path:
+    """Run Pagefind on a folded copy of `output_path`; write and return the index folder (`pagefind/`).
+
+    With a build cache, the previous build's index is linked in when no page changed.
+    """
+    job = IndexJob(output_path, cache)
+    job.start()
+    return job.finish()

@@ -15,8 +15,7 @@ from typing import Any
 from scoring.levels_rubric import DIGITAL_LEVELS, LevelIndicator, LevelsRubric
 from scoring.points import PointsRubric
 from scoring.registry import Unit
-from scoring.results import BASIS_LABELS, CHECK_LABELS, STATUS_LABELS, IndicatorCheck, ResultRow
-from scoring.results_folder import PublishedYear
+from scoring.results import BASIS_LABELS, CHECK_LABELS, STATUS_LABELS, Deadline, IndicatorCheck, ResultRow
 from scoring.results_json import RejectedRow
 from scoring.text import safe_url
 from scoring.vietnamese import vi_number, vi_percent
@@ -122,7 +121,9 @@ def points_breakdown(row: ResultRow, rubric: PointsRubric) -> list[dict[str, Any
 class UnitYear:
     year: int
     unit: Unit  # the unit of that year (a predecessor before the merger)
-    yr: PublishedYear
+    # Of the year, only what the page shows: a unit's page must not depend on the other units' results.
+    deadline: Deadline | None
+    cdht_target: tuple[Decimal, int] | None
     result: ResultRow | None
     rejections: list[RejectedRow]
     status: str
@@ -150,7 +151,8 @@ def _unit_year(data: SiteData, unit: Unit, year: int) -> UnitYear | None:
     code = status.status if status else (result.submission_status if result else
                                          "bi-tu-choi" if rejections else "chua-nop")
     rubric = data.rubric(year)
-    uy = UnitYear(year=year, unit=unit, yr=yr, result=result, rejections=rejections, status=code,
+    uy = UnitYear(year=year, unit=unit, deadline=yr.deadline, cdht_target=yr.cdht_target, result=result,
+                  rejections=rejections, status=code,
                   status_label=STATUS_LABELS.get(code, code),
                   submitted=(status.submitted if status else None) or (result.submitted if result else None),
                   rubric=rubric, plan=link(result.plan_url if result else None),

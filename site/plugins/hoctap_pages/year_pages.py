@@ -68,7 +68,7 @@ def group_sections(data: SiteData, rows: list[Any], year: int, prefix: str) -> l
             continue
         members = [r for r in rows if r.row.group == group]
         sections.append({"name": group, "slug": slugify(group), "url": f"{prefix}{year}/{slugify(group)}/",
-                         "rows": members})
+                         "rows": members, "count": len(members)})
     return sections
 
 

@@ -1,0 +1,159 @@
+"""Incremental builds: a page whose inputs did not change is taken from the previous build, byte for byte.
+
+`hoctap build` tells the plugin where the previous site is
+(`HOCTAP_PREVIOUS_OUTPUT`), where its manifest is (`HOCTAP_BUILD_MANIFEST`)
+and where to write the new one (`HOCTAP_BUILD_MANIFEST_OUT`). The manifest
+maps each file the plugin wrote to the key it was made from: a digest of the
+code and templates that make every page (`global_key`) and of the values the
+file is made from (`fingerprint`). A file is reused when its key is the same
+and the previous file is still the one recorded (same size and modification
+time); it is hard-linked into the new site, so reusing costs no copy. Plain
+`pelican` runs, `--full` and anything unexpected render everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+MANIFEST_VERSION = 1
+PLUGIN = Path(__file__).resolve().parent
+# Settings Pelican or `hoctap build` set per run that change no page.
+VOLATILE_SETTINGS = {"OUTPUT_PATH", "PATH", "HOCTAP_PREVIOUS_OUTPUT", "HOCTAP_BUILD_MANIFEST", "HOCTAP_BUILD_MANIFEST_OUT",
+                     "HOCTAP_RESULTS_DIR", "THEME", "PLUGIN_PATHS", "JINJA_ENVIRONMENT", "PELICAN_CLASS"}
+
+
+def _tree(h: Any, root: Path, suffixes: Iterable[str]) -> None:
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def global_key(settings: dict[str, Any], theme: Path) -> str:
+    """What every page depends on: the theme, this plugin and the scoring code it formats with, the libraries
+    that render, and Pelican's settings (those that are plain values)."""
+    import scoring
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"manifest {MANIFEST_VERSION}; python {sys.version_info[:2]}".encode())
+    for dist in ("hoctap", "pelican", "jinja2", "markupsafe", "babel", "openpyxl", "pagefind-bin"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=-;".encode())
+    _tree(h, theme, {".html", ".css", ".js", ".svg", ".png", ".woff2", ".ttf", ".txt", ".xml"})
+    _tree(h, PLUGIN, {".py", ".ttf", ".txt"})
+    _tree(h, Path(scoring.__file__).resolve().parent, {".py", ".toml"})
+    plain = {k: v for k, v in settings.items() if k not in VOLATILE_SETTINGS and _jsonable(v)}
+    h.update(json.dumps(plain, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Entry:
+    key: str
+    size: int = 0
+    mtime_ns: int = 0
+    sha: str = ""  # of the bytes, for the search index's key
+
+
+@dataclass
+class BuildCache:
+    """One build's view of the previous one, and the manifest it leaves for the next."""
+
+    output: Path  # where this build writes (a staging folder)
+    previous: Path | None
+    old: dict[str, Entry] = field(default_factory=dict)
+    new: dict[str, Entry] = field(default_factory=dict)
+    reused: int = 0
+    written: int = 0
+    written_files: list[str] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)  # other keys (the search index)
+    old_extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], output: Path) -> BuildCache:
+        previous = settings.get("HOCTAP_PREVIOUS_OUTPUT")
+        manifest = settings.get("HOCTAP_BUILD_MANIFEST")
+        cache = cls(output=output, previous=Path(previous) if previous else None)
+        if cache.previous is None or not manifest:
+            return cache
+        try:
+            doc = json.loads(Path(manifest).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cache
+        if not isinstance(doc, dict) or doc.get("version") != MANIFEST_VERSION:
+            return cache
+        try:
+            cache.old = {k: Entry(**v) for k, v in doc.get("files", {}).items()}
+            cache.old_extra = {str(k): str(v) for k, v in doc.get("extra", {}).items()}
+        except TypeError:
+            cache.old, cache.old_extra = {}, {}
+        return cache
+
+    def reuse(self, rel: str, key: str) -> bool:
+        """Link the previous build's file `rel` into this build when it was made from `key` and is untouched."""
+        return self.reuse_all([rel], key)
+
+    def reuse_all(self, rels: list[str], key: str) -> bool:
+        """All of `rels` from the previous build, or none (a group of files made together)."""
+        if self.previous is None:
+            return False
+        entries = [self.old.get(rel) for rel in rels]
+        try:
+            for rel, entry in zip(rels, entries, strict=True):
+                if entry is None or entry.key != key:
+                    return False
+                st = (self.previous / rel).stat()
+                if st.st_size != entry.size or st.st_mtime_ns != entry.mtime_ns:
+                    return False
+            for rel in rels:
+                target = self.output / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.previous / rel, target)
+        except OSError:
+            for rel in rels:  # never leave a link behind: writing through it would change the previous site
+                (self.output / rel).unlink(missing_ok=True)
+            return False
+        for rel, entry in zip(rels, entries, strict=True):
+            assert entry is not None
+            self.new[rel] = entry
+        self.reused += len(rels)
+        return True
+
+    def record(self, rel: str, key: str, *, content: bool = True) -> None:
+        """`rel` was just written from `key` (`content`: keep a digest of its bytes, for the search key)."""
+        path = self.output / rel
+        st = path.stat()
+        sha = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest() if content else ""
+        self.new[rel] = Entry(key, st.st_size, st.st_mtime_ns, sha)
+        self.written += 1
+        self.written_files.append(rel)
+
+    def write_manifest(self, path: Path) -> None:
+        doc = {"version": MANIFEST_VERSION, "files": {k: v.__dict__ for k, v in sorted(self.new.items())},
+               "extra": self.extra, "reused": self.reused, "written": self.written,
+               "written_files": sorted(self.written_files)}
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def key_of(*parts: str | bytes) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()

@@ -1,0 +1,79 @@
+"""The key of each page for the incremental build: a digest of the data its context is made from.
+
+A page's context is a pure function of the results folder, the registry and
+the code (covered by `build_cache.global_key`), so a page's key only needs
+the data it reads, named by the page's `deps`:
+
+- `("unit", id)`: the unit and its lineage (registry rows, successor), what
+  each year's file says about each of them, each year's deadline, target,
+  authority and rubric, the decisions about them, the settings notes;
+- `("year", y)`: that year's results file, the registry and the decisions;
+- `("all",)`: every results file and the index.
+
+Every key also holds the context shared by all pages (banner, years, date).
+Tests build incrementally after each kind of change and compare with a full
+build byte for byte; `HOCTAP_VERIFY_REUSE` renders every reused page again
+and fails the build if a key missed a difference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from typing import Any
+
+from .build_cache import key_of
+from .fingerprint import Fingerprint
+from .site_data import SiteData
+
+
+class PageKeys:
+    def __init__(self, data: SiteData, base: str, shared: dict[str, Any]) -> None:
+        self.data = data
+        self.prints = Fingerprint()
+        self.base = key_of(base, self.prints.digest(shared))
+
+    def key(self, save_as: str, template: str, deps: tuple[str | int, ...]) -> str:
+        kind = deps[0] if deps else "all"
+        if kind == "unit":
+            part = self.unit(str(deps[1]))
+        elif kind == "year":
+            part = self.year(int(deps[1]))
+        else:
+            part = self.everything
+        return key_of(self.base, save_as, template, part)
+
+    @cached_property
+    def registry(self) -> bytes:
+        r = self.data.results
+        return self.prints.digest((r.units, r.groups, r.decisions, dict(r.settings_notes), r.years))
+
+    @cached_property
+    def everything(self) -> str:
+        index = self.data.results.folder / "index.json"
+        shas = [self.data.year(y).sha for y in self.data.years]
+        return key_of("all", self.registry, hashlib.blake2b(index.read_bytes(), digest_size=20).digest(), *shas)
+
+    def year(self, year: int) -> str:
+        return key_of("year", str(year), self.registry, self.data.year(year).sha)
+
+    @cached_property
+    def _year_meta(self) -> dict[int, bytes]:
+        out = {}
+        for y in self.data.years:
+            yr = self.data.year(y)
+            out[y] = self.prints.digest((yr.rubric_id, yr.method, yr.deadline, yr.cdht_target, yr.authority))
+        return out
+
+    def unit(self, unit_id: str) -> str:
+        data = self.data
+        lineage = [data.unit_by_id[i] for i in data.lineage(unit_id) if i in data.unit_by_id]
+        unit = data.unit_by_id[unit_id]
+        successor = data.unit_by_id.get(unit.successor) if unit.successor else None
+        ids = {u.id for u in lineage}
+        parts: list[Any] = [tuple(lineage), successor, data.years, dict(data.results.settings_notes),
+                            tuple(d for d in data.results.decisions if d.unit_id in ids)]
+        for y in data.years:
+            digests = data.year(y).unit_digests
+            parts.append((y, self._year_meta[y], tuple(digests.get(u.id, "") for u in lineage)))
+        return key_of("unit", self.prints.digest(tuple(parts)))

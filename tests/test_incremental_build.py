@@ -1,0 +1,184 @@
+"""Incremental builds: after each kind of change, `hoctap build` equals `hoctap build --full` byte for byte.
+
+A project with its own copy of the sample, the registry and the site is built
+once; then one thing changes at a time (one unit's data, a template, a
+setting, a new year, a unit removed) and the incremental build of the same
+output folder is compared with a full build into a fresh folder: the same
+files with the same bytes. The manifest tells how much was reused, so the
+tests also pin that a data change reuses the pages it does not touch and a
+template change reuses nothing. A failed build leaves the previous site as it
+was, even though the new one shares its files (hard links).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import ROOT_REPO, hoctap
+
+from hoctap.project import Project
+from hoctap.site_build import manifest_path
+
+SAMPLE = ROOT_REPO / "content" / "data" / "sample"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def out_manifest(project: Path) -> dict[str, Any]:
+    path = manifest_path(Project.open(project=project), project / "out")
+    doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return doc
+
+
+def written_pages(project: Path) -> list[str]:
+    doc = out_manifest(project)
+    return [f for f in doc["written_files"] if f.endswith(".html") and not f.startswith("pagefind/")]
+
+
+def manifest(project: Path) -> dict[str, int]:
+    """How many files the last build of `out` reused and wrote, and how many of the written were pages."""
+    doc = out_manifest(project)
+    return {"reused": doc["reused"], "written": doc["written"], "pages_written": len(written_pages(project))}
+
+
+def build(project: Path, output: str, *extra: str) -> None:
+    # HOCTAP_VERIFY_REUSE: every page the build reuses is also rendered and compared; a key that missed a
+    # dependency fails the build.
+    done = hoctap("build", "--source", "nguon", "--output", output, *extra, cwd=project,
+                  env={"HOCTAP_VERIFY_REUSE": "1"})
+    assert done.returncode == 0, done.stderr
+
+
+def same_as_full(project: Path) -> dict[str, int]:
+    """Build `out` incrementally and `ref` in full; they must be equal. Returns the incremental build's counts."""
+    build(project, "out")
+    counts = manifest(project)
+    shutil.rmtree(project / "ref", ignore_errors=True)
+    build(project, "ref", "--full")
+    incremental, full = tree(project / "out"), tree(project / "ref")
+    assert sorted(incremental) == sorted(full)
+    different = [name for name in full if incremental[name] != full[name]]
+    assert not different, different[:10]
+    return counts
+
+
+def edit_csv(path: Path, change: callable) -> None:  # type: ignore[valid-type]
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        text = f.read()
+    delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    rows = list(csv.DictReader(text.splitlines(), delimiter=delimiter))
+    rows = change(rows)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, list(rows[0]), delimiter=delimiter, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project holding its own sources (the sample's CSV files), registry, decisions and site."""
+    root = tmp_path / "du-an"
+    (root / "nguon").mkdir(parents=True)
+    for path in SAMPLE.glob("*.csv"):
+        shutil.copy(path, root / "nguon" / path.name)
+    shutil.copy(ROOT_REPO / "content" / "data" / "units.csv", root / "units.csv")
+    shutil.copy(ROOT_REPO / "content" / "data" / "quyet-dinh.csv", root / "quyet-dinh.csv")
+    shutil.copytree(ROOT_REPO / "site", root / "site", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "hoctap.toml").write_text('registry = "units.csv"\ndecisions = "quyet-dinh.csv"\n', encoding="utf-8")
+    build(root, "out")
+    return root
+
+
+def test_a_rebuild_with_nothing_changed_does_nothing(project: Path) -> None:
+    before = out_manifest(project)
+    done = hoctap("build", "--source", "nguon", "--output", "out", cwd=project, env={"HOCTAP_VERIFY_REUSE": "1"})
+    assert done.returncode == 0 and "giữ nguyên trang" in done.stdout
+    assert out_manifest(project) == before  # Pelican did not run
+    same_as_full(project)
+
+
+def test_without_the_record_of_the_last_inputs_every_page_is_checked_and_reused(project: Path) -> None:
+    """Nothing changed, but the build cannot tell at a glance (its record of the last inputs is gone): every page
+    is considered, and each one, its key unchanged, is linked from the previous site (and verified)."""
+    stamp = manifest_path(Project.open(project=project), project / "out").with_suffix(".inputs")
+    stamp.unlink()
+    build(project, "out")
+    counts = manifest(project)
+    assert counts["written"] == 0 and counts["reused"] > 100
+
+
+def test_one_units_data_changed(project: Path) -> None:
+    def change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        row = next(r for r in rows if r["ma_don_vi"] == "tn-so-y-te")
+        row["so_thanh_vien"] = str(int(row["so_thanh_vien"]) + 7)
+        return rows
+
+    edit_csv(project / "nguon" / "ket-qua-2025.csv", change)
+    same_as_full(project)
+    # That unit's page, the year's results and status pages, and the pages over every year (overview, lists,
+    # downloads): no other unit's page, no other year's page.
+    pages = written_pages(project)
+    assert "don-vi/tn-so-y-te/index.html" in pages
+    assert [p for p in pages if p.startswith("don-vi/") and p != "don-vi/index.html"] == ["don-vi/tn-so-y-te/index.html"]
+    assert not [p for p in pages if any(str(y) in p for y in range(2020, 2025))], pages
+    assert {"ket-qua/2025/index.html", "tinh-hinh-nop/2025/index.html"} <= set(pages)
+
+
+def test_a_template_changed(project: Path) -> None:
+    template = project / "site" / "theme" / "templates" / "don-vi.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n{# mẫu mới #}\n", encoding="utf-8")
+    counts = same_as_full(project)
+    # A template may reach any page: every page is rendered again. This edit changes no page's bytes, so the
+    # search index, made from the pages' bytes, is the one thing kept.
+    units = len(list((project / "out" / "don-vi").glob("*/index.html")))
+    assert counts["pages_written"] > units
+    assert counts["reused"] == len([p for p in (project / "out" / "pagefind").rglob("*") if p.is_file()])
+
+
+def test_a_setting_changed(project: Path) -> None:
+    with (project / "hoctap.toml").open("a", encoding="utf-8") as f:
+        f.write('cdht_targets = { "2025" = 0.75, "2030" = 0.9 }\n')
+    same_as_full(project)
+
+
+def test_a_new_year_added(project: Path, tmp_path: Path) -> None:
+    latest = project / "nguon" / "ket-qua-2025.csv"
+    held = tmp_path / latest.name
+    shutil.move(latest, held)
+    build(project, "out")  # the site without 2025
+    assert not (project / "out" / "ket-qua" / "2025").exists()
+    shutil.move(held, latest)
+    same_as_full(project)
+    assert (project / "out" / "ket-qua" / "2025" / "index.html").is_file()
+
+
+def test_a_unit_removed(project: Path) -> None:
+    gone = "tn-so-tu-phap"
+    for path in (project / "nguon").glob("*.csv"):
+        edit_csv(path, lambda rows: [r for r in rows if r["ma_don_vi"] != gone])
+    edit_csv(project / "units.csv",
+             lambda rows: [{**r, "successor": "" if r["successor"] == gone else r["successor"]} for r in rows if r["id"] != gone])
+    edit_csv(project / "quyet-dinh.csv", lambda rows: [r for r in rows if r["ma_don_vi"] != gone])
+    assert (project / "out" / "don-vi" / gone).is_dir()
+    same_as_full(project)
+    assert not (project / "out" / "don-vi" / gone).exists()
+
+
+def test_a_failed_incremental_build_leaves_the_previous_site_byte_for_byte(project: Path) -> None:
+    before = tree(project / "out")
+    edit_csv(project / "nguon" / "ket-qua-2025.csv", lambda rows: rows[:-3])  # pages will change, others be reused
+    # The build fails while rendering (the downloads are written by then); a build killed after linking pages
+    # from the previous site is tests/test_publish_safety.py's.
+    broken = project / "site" / "theme" / "templates" / "tinh-hinh-nop.html"
+    broken.write_text(broken.read_text(encoding="utf-8") + '\n{% include "khong-co-mau-nay.html" %}\n', encoding="utf-8")
+    done = hoctap("build", "--source", "nguon", "--output", "out", cwd=project)
+    assert done.returncode == 1 and "lỗi" in done.stderr
+    assert tree(project / "out") == before
+    assert not list(project.glob(".out.dang-dung-*"))

@@ -18,10 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from scoring.errors import ScoringError
 from scoring.registry import Registry
-from scoring.results import Recognition
+from scoring.results import Recognition, ResultRow
 from scoring.text import clean_text
 from scoring.values import BlankError, NotANumberError, to_date, to_whole
 
@@ -117,3 +118,21 @@ def _add_months(day: date, months: int) -> date:
 
 def decision_for(decisions: Sequence[Recognition], unit_id: str, year: int) -> Recognition | None:
     return next((d for d in decisions if d.unit_id == unit_id and d.year == year), None)
+
+
+Stage = Literal["cong-nhan", "da-tham-dinh", "khong-cong-nhan", "tu-danh-gia", "chua-dat-muc-de-nghi"]
+
+
+def stage(row: ResultRow) -> Stage:
+    """Where a Thông tư 24/2023 unit-year stands in the procedure of Điều 10 / Điều 16: recognised by a decision,
+    appraised by the Hội đồng (at the level asked for, or not), or self-assessed (meeting that level, or not).
+
+    One rule for the site and the official papers, so a unit is never "proposed" in one and "refused" in the other.
+    """
+    levels = row.levels
+    assert levels is not None
+    if row.recognition is not None:
+        return "cong-nhan"
+    if row.basis == "verified":
+        return "da-tham-dinh" if levels.level_met >= levels.level_requested else "khong-cong-nhan"
+    return "tu-danh-gia" if levels.self_level_met >= levels.level_requested else "chua-dat-muc-de-nghi"

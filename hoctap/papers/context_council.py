@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from hoctap.papers.context_common import (
     BLANK,
@@ -37,10 +36,10 @@ from hoctap.papers.context_common import (
 )
 from hoctap.papers.context_levels import COUNCIL_CHAIR, council_name
 from scoring.levels_rubric import LevelsRubric
+from scoring.recognition import stage
 from scoring.results import ResultRow
 from scoring.text import fold
 
-Stage = Literal["cong-nhan", "da-tham-dinh", "khong-cong-nhan", "tu-danh-gia", "chua-dat-muc-de-nghi"]
 RESULT_LABELS = {0: "Chưa đạt mức độ 1", 1: "Đạt mức độ 1", 2: "Đạt mức độ 2"}
 
 # quy ước (papers.md, [S2][S3]): the first căn cứ of a Chủ tịch UBND's decision is the law on local
@@ -52,17 +51,6 @@ LOCAL_GOVERNMENT_LAW: tuple[tuple[date, str], ...] = (
     (date(1900, 1, 1), "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
                        "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;"),
 )
-
-
-def stage(row: ResultRow) -> Stage:
-    """Where a unit-year stands in the procedure of Điều 10 / 16 (the site's `year_pages.stage`)."""
-    levels = row.levels
-    assert levels is not None
-    if row.recognition is not None:
-        return "cong-nhan"
-    if row.basis == "verified":
-        return "da-tham-dinh" if levels.level_met >= levels.level_requested else "khong-cong-nhan"
-    return "tu-danh-gia" if levels.self_level_met >= levels.level_requested else "chua-dat-muc-de-nghi"
 
 
 def proposed_level(row: ResultRow) -> int:

@@ -27,9 +27,10 @@ from hoctap.papers.context_common import (
     plain,
     provincial_body,
 )
-from hoctap.papers.context_council import stage, vi_order
+from hoctap.papers.context_council import vi_order
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
+from scoring.recognition import stage
 from scoring.results import ResultRow
 from scoring.vietnamese import vi_date, vi_percent
 

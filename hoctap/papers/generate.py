@@ -16,12 +16,13 @@ from typing import Any
 
 from hoctap.papers import catalogue as cat
 from hoctap.papers.context_common import Body, YearInput, blank_reference, template_context
-from hoctap.papers.context_council import council_frames, council_year, is_refused, stage
+from hoctap.papers.context_council import council_frames, council_year, is_refused
 from hoctap.papers.context_levels import appraised_frame, levels_dossier, refusal, unit_frames
 from hoctap.papers.context_points import points_frames, points_report, points_year
 from hoctap.papers.context_summary import year_summary
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
+from scoring.recognition import stage
 from scoring.results import ResultRow
 
 UNIT_DIR = "don-vi"

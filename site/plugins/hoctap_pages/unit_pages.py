@@ -14,6 +14,7 @@ from typing import Any
 
 from scoring.levels_rubric import DIGITAL_LEVELS, LevelIndicator, LevelsRubric
 from scoring.points import PointsRubric
+from scoring.recognition import stage
 from scoring.registry import Unit
 from scoring.results import BASIS_LABELS, CHECK_LABELS, STATUS_LABELS, Deadline, IndicatorCheck, ResultRow
 from scoring.results_json import RejectedRow
@@ -22,7 +23,7 @@ from scoring.vietnamese import vi_number, vi_percent
 
 from .charts import Chart, criteria_chart, history_chart
 from .site_data import SiteData, UnitAuthority, unit_url
-from .year_pages import STAGE_LABELS, stage
+from .year_pages import STAGE_LABELS
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
+from scoring.recognition import Stage, stage
 from scoring.results import BASIS_LABELS, ResultRow
 from scoring.text import slugify
 
 from .site_data import SiteData, unit_url, vi_sort_key, year_url
 
-Stage = Literal["cong-nhan", "khong-cong-nhan", "da-tham-dinh", "tu-danh-gia", "chua-dat-muc-de-nghi"]
 STAGE_LABELS: dict[str, str] = {
     "cong-nhan": "Đã có quyết định công nhận",
     "da-tham-dinh": "Hội đồng đã thẩm định, đề nghị công nhận",
@@ -26,17 +26,6 @@ STAGE_LABELS: dict[str, str] = {
     "tu-danh-gia": "Tự đánh giá, chờ Hội đồng thẩm định",
     "chua-dat-muc-de-nghi": "Tự đánh giá chưa đạt mức đề nghị",
 }
-
-
-def stage(row: ResultRow) -> Stage:
-    """Where a TT 24 unit-year stands in the procedure of Điều 10 / Điều 16."""
-    levels = row.levels
-    assert levels is not None
-    if row.recognition is not None:
-        return "cong-nhan"
-    if row.basis == "verified":
-        return "da-tham-dinh" if levels.level_met >= levels.level_requested else "khong-cong-nhan"
-    return "tu-danh-gia" if levels.self_level_met >= levels.level_requested else "chua-dat-muc-de-nghi"
 
 
 @dataclass(frozen=True)

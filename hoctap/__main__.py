@@ -4,4 +4,5 @@ import sys
 
 from hoctap.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # a child process of `hoctap build` (multiprocessing) must not run the command again
+    sys.exit(main())

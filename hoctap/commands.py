@@ -103,8 +103,7 @@ def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake
         c: Mapping[str, int] = report.counts()
     else:
         c = pipeline.current_counts(project, pipeline.inputs_digest(project, intake)) or {"scored": 0, "rejected": 0}
-    done = (f"Đã dựng trang vào {_output(args, project)} từ {intake.label}: {c['scored']} phiếu hợp lệ, "
-            f"{c['rejected']} bị từ chối.")
+    done = f"Trang trong {_output(args, project)}, từ {intake.label}: {c['scored']} phiếu hợp lệ, {c['rejected']} bị từ chối."
     if intake.sample:
         done += "\nLưu ý: đây là dữ liệu mẫu; trang hiển thị dòng «Dữ liệu mẫu» ở mọi trang."
     return done

@@ -26,7 +26,10 @@ from pathlib import Path
 
 from hoctap.project import Project, ProjectError
 
-MARKER = ".hoctap-site"  # written into every output folder hoctap builds
+MARKER = ".hoctap-site"
+# The libraries whose output lands in the site's bytes (the plugin's `build_cache` counts the same ones).
+RENDERING_LIBRARIES = ("hoctap", "pelican", "jinja2", "markupsafe", "markdown", "babel", "openpyxl", "pandas", "fpdf2",
+                       "pagefind", "pagefind-bin")  # written into every output folder hoctap builds
 BUILD_TIMEOUT_S = 3600
 
 
@@ -110,16 +113,20 @@ def site_inputs(project: Project, *, publish: bool, site_url: str, search: bool)
     h = hashlib.blake2b(digest_size=20)
     url = (os.environ.get("HOCTAP_SITE_URL") or site_url) if publish else ""
     h.update(json.dumps([publish, url, search, bool(os.environ.get("HOCTAP_VERIFY_REUSE"))]).encode())
-    for dist in ("hoctap", "pelican", "jinja2", "markupsafe", "babel", "openpyxl", "fpdf2", "pagefind", "pagefind-bin"):
+    for dist in RENDERING_LIBRARIES:
         try:
             h.update(f"{dist}={metadata.version(dist)};".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=-;".encode())
-    folders = [project.results_dir, project.site_dir, *(project.content_dir / d for d in ("pages", "thong-bao", "tai-lieu"))]
-    for folder in folders:
+    # All of content/ but its data (sources, registry, archive: they reach the site through the results folder),
+    # as the plugin's `content_key`: a page may link any file there with {static}.
+    for folder, skip in ((project.results_dir, None), (project.site_dir, None), (project.content_dir, "data")):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+            rel = path.relative_to(folder)
+            if rel.parts[0] != skip:
+                h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
 
 
 def build_site(project: Project, output: Path, *, publish: bool = False, site_url: str = "",

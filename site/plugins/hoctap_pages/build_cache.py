@@ -26,8 +26,12 @@ from typing import Any
 MANIFEST_VERSION = 1
 PLUGIN = Path(__file__).resolve().parent
 # Settings Pelican or `hoctap build` set per run that change no page.
+# (THEME and PLUGIN_PATHS are where the theme and plugin are: their files are hashed instead.)
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "PATH", "HOCTAP_PREVIOUS_OUTPUT", "HOCTAP_BUILD_MANIFEST", "HOCTAP_BUILD_MANIFEST_OUT",
-                     "HOCTAP_RESULTS_DIR", "THEME", "PLUGIN_PATHS", "JINJA_ENVIRONMENT", "PELICAN_CLASS"}
+                     "HOCTAP_RESULTS_DIR", "THEME", "PLUGIN_PATHS"}
+# The libraries whose output lands in the site's bytes.
+RENDERING_LIBRARIES = ("hoctap", "pelican", "jinja2", "markupsafe", "markdown", "babel", "openpyxl", "pandas", "fpdf2",
+                       "pagefind", "pagefind-bin")
 
 
 def _tree(h: Any, root: Path, suffixes: Iterable[str]) -> None:
@@ -50,7 +54,7 @@ def global_key(settings: dict[str, Any], theme: Path) -> str:
 
     h = hashlib.blake2b(digest_size=20)
     h.update(f"manifest {MANIFEST_VERSION}; python {sys.version_info[:2]}".encode())
-    for dist in ("hoctap", "pelican", "jinja2", "markupsafe", "babel", "openpyxl", "pagefind-bin"):
+    for dist in RENDERING_LIBRARIES:
         try:
             h.update(f"{dist}={metadata.version(dist)};".encode())
         except metadata.PackageNotFoundError:

@@ -79,12 +79,14 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
                 if verify:
                     verify_reused(writer, self, page, relative, output)
                 continue
+            # Never write through a file linked from the previous site (two pages at one address would).
+            (output / page.save_as).unlink(missing_ok=True)
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=relative, page_url=page.url, **page.context)
             if key is not None:
                 cache.record(page.save_as, key)
         if self.settings.get("HOCTAP_SEARCH", True):
-            SEARCH[output.resolve()] = job = IndexJob(output, cache)
+            SEARCH[output.resolve()] = job = IndexJob(output, cache, base)
             job.start()
         downloads.update(write_downloads(self.data, output, cache, keys.base))
         for page in later:

@@ -45,8 +45,10 @@ class PageKeys:
 
     @cached_property
     def registry(self) -> bytes:
+        """What every year page reads besides its year: the registry, the decisions, the settings' notes, the
+        years, and the rejections whose year could not be read (the latest year's status page lists them)."""
         r = self.data.results
-        return self.prints.digest((r.units, r.groups, r.decisions, dict(r.settings_notes), r.years))
+        return self.prints.digest((r.units, r.groups, r.decisions, dict(r.settings_notes), r.years, r.rejected_no_year))
 
     @cached_property
     def everything(self) -> str:

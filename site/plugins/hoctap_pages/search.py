@@ -66,8 +66,9 @@ def folded_copy(output_path: Path, target: Path) -> int:
     return count
 
 
-def search_key(output_path: Path, cache: BuildCache) -> str:
-    """What the index is made from: every page's bytes (known from the cache for the pages it wrote or reused)."""
+def search_key(output_path: Path, cache: BuildCache, base: str = "") -> str:
+    """What the index is made from: every page's bytes (known from the cache for the pages it wrote or reused),
+    and `base`: the code, settings and library versions (Pagefind's own, this module's arguments)."""
     parts = []
     for path in sorted(output_path.rglob("*.html")):
         rel = path.relative_to(output_path)
@@ -76,7 +77,7 @@ def search_key(output_path: Path, cache: BuildCache) -> str:
         entry = cache.new.get(rel.as_posix())
         sha = entry.sha if entry is not None and entry.sha else hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
         parts.append(f"{rel.as_posix()}={sha}")
-    return key_of("pagefind", STROKE, *parts)
+    return key_of("pagefind", STROKE, base, *parts)
 
 
 class IndexJob:
@@ -86,8 +87,9 @@ class IndexJob:
     and starts Pagefind; `finish` waits for it, checks it and records its files in the build cache.
     """
 
-    def __init__(self, output_path: Path, cache: BuildCache | None) -> None:
+    def __init__(self, output_path: Path, cache: BuildCache | None, base: str = "") -> None:
         self.output = output_path
+        self.base = base
         self.index = output_path / "pagefind"
         self.cache = cache
         self.key = ""
@@ -96,7 +98,7 @@ class IndexJob:
 
     def start(self) -> None:
         if self.cache is not None:
-            self.key = search_key(self.output, self.cache)
+            self.key = search_key(self.output, self.cache, self.base)
             self.cache.extra["pagefind"] = self.key
             old = self.cache.old
             previous = sorted(rel for rel, entry in old.items() if rel.startswith("pagefind/") and entry.key == self.key)

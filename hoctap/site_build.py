@@ -28,8 +28,8 @@ from hoctap.project import Project, ProjectError
 
 MARKER = ".hoctap-site"
 # The libraries whose output lands in the site's bytes (the plugin's `build_cache` counts the same ones).
-RENDERING_LIBRARIES = ("hoctap", "pelican", "jinja2", "markupsafe", "markdown", "babel", "openpyxl", "pandas", "fpdf2",
-                       "pagefind", "pagefind-bin")  # written into every output folder hoctap builds
+RENDERING_LIBRARIES = ("hoctap", "pelican", "jinja2", "markupsafe", "markdown", "babel", "xlsxwriter",
+                       "pandas", "fpdf2", "pagefind", "pagefind-bin")  # written into every output folder hoctap builds
 BUILD_TIMEOUT_S = 3600
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ from hoctap.project import Project
 from hoctap.site_build import manifest_path
 
 SAMPLE = ROOT_REPO / "content" / "data" / "sample"
+sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
+from hoctap_pages.search import search_view  # noqa: E402
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -120,7 +123,20 @@ def test_one_units_data_changed(project: Path) -> None:
         row["so_thanh_vien"] = str(int(row["so_thanh_vien"]) + 7)
         return rows
 
+    blocks = manifest_path(Project.open(project=project), project / "out").parent / "khoi-xlsx"
+    before = {p.name: p.stat().st_mtime_ns for p in blocks.glob("*.xml")}
+    index = {p.relative_to(project / "out").as_posix(): p.read_bytes() for p in (project / "out" / "pagefind").rglob("*")
+             if p.is_file()}
     edit_csv(project / "nguon" / "ket-qua-2025.csv", change)
+    build(project, "out")
+    # The all-years workbook kept the blocks of rows of the years that did not change and made 2025's again.
+    after = {p.name: p.stat().st_mtime_ns for p in blocks.glob("*.xml")}
+    assert len(before) == len(after) == 6  # 2020–2025
+    assert len(set(after.items()) - set(before.items())) == 1
+    # Only figures inside regions Pagefind ignores changed: the search index is the previous one.
+    assert not [f for f in out_manifest(project)["written_files"] if f.startswith("pagefind/")]
+    assert index == {p.relative_to(project / "out").as_posix(): p.read_bytes()
+                     for p in (project / "out" / "pagefind").rglob("*") if p.is_file()}
     same_as_full(project)
     # That unit's page, the year's results and status pages, and the pages over every year (overview, lists,
     # downloads): no other unit's page, no other year's page.
@@ -129,6 +145,14 @@ def test_one_units_data_changed(project: Path) -> None:
     assert [p for p in pages if p.startswith("don-vi/") and p != "don-vi/index.html"] == ["don-vi/tn-so-y-te/index.html"]
     assert not [p for p in pages if any(str(y) in p for y in range(2020, 2025))], pages
     assert {"ket-qua/2025/index.html", "tinh-hinh-nop/2025/index.html"} <= set(pages)
+
+
+def test_a_units_name_changed_makes_a_new_search_index(project: Path) -> None:
+    """A name is indexed text: the index is made again (and equals the full build's, byte for byte)."""
+    edit_csv(project / "units.csv",
+             lambda rows: [{**r, "name": "Sở Y tế Tây Ninh (tên mới)"} if r["id"] == "tn-so-y-te" else r for r in rows])
+    same_as_full(project)
+    assert [f for f in out_manifest(project)["written_files"] if f.startswith("pagefind/")]
 
 
 def test_a_template_changed(project: Path) -> None:
@@ -205,3 +229,18 @@ def test_a_file_a_guidance_page_links_changed(project: Path) -> None:
     picture.write_text('<svg xmlns="http://www.w3.org/2000/svg"><title>2</title></svg>\n', encoding="utf-8")
     same_as_full(project)
     assert b"<title>2</title>" in (project / "out" / "hinh" / "so-do.svg").read_bytes()
+
+
+PAGE = """<!doctype html><html lang="vi"><head><title>Sở Y tế</title></head><body>
+<main data-pagefind-body><h1>Sở Y tế</h1><p>Khối chính quyền</p>
+<section id="nam-2025" data-pagefind-ignore><h2>Năm 2025</h2><table><tr><td data-sort="{members}">{members}</td></tr></table>
+<span data-pagefind-meta="muc_do">{meta}</span></section><p>Hết.</p></main></body></html>"""
+
+
+def test_the_search_view_drops_ignored_text_but_keeps_what_pagefind_reads_there() -> None:
+    """Pagefind skips the text of an ignored region but still reads metadata and filters inside it."""
+    view = search_view(PAGE.format(members=120, meta="mức độ 1").encode())
+    assert view == search_view(PAGE.format(members=121, meta="mức độ 1").encode())  # a figure in a table
+    assert view != search_view(PAGE.format(members=120, meta="mức độ 2").encode())  # metadata inside the region
+    assert view != search_view(PAGE.format(members=120, meta="mức độ 1").replace("Hết.", "Hết!").encode())
+    assert view != search_view(PAGE.format(members=120, meta="mức độ 1").replace("Sở Y tế</h1>", "Sở Y</h1>").encode())

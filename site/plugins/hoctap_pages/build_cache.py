@@ -23,15 +23,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 PLUGIN = Path(__file__).resolve().parent
 # Settings Pelican or `hoctap build` set per run that change no page.
 # (THEME and PLUGIN_PATHS are where the theme and plugin are: their files are hashed instead.)
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "PATH", "HOCTAP_PREVIOUS_OUTPUT", "HOCTAP_BUILD_MANIFEST", "HOCTAP_BUILD_MANIFEST_OUT",
                      "HOCTAP_RESULTS_DIR", "THEME", "PLUGIN_PATHS"}
 # The libraries whose output lands in the site's bytes.
-RENDERING_LIBRARIES = ("hoctap", "pelican", "jinja2", "markupsafe", "markdown", "babel", "openpyxl", "pandas", "fpdf2",
-                       "pagefind", "pagefind-bin")
+RENDERING_LIBRARIES = ("hoctap", "pelican", "jinja2", "markupsafe", "markdown", "babel", "xlsxwriter",
+                       "pandas", "fpdf2", "pagefind", "pagefind-bin")
 
 
 def _tree(h: Any, root: Path, suffixes: Iterable[str]) -> None:
@@ -73,6 +73,7 @@ class Entry:
     size: int = 0
     mtime_ns: int = 0
     sha: str = ""  # of the bytes, for the search index's key
+    searched: bool = False  # a page Pagefind reads (it has a search body)
 
 
 @dataclass
@@ -88,12 +89,15 @@ class BuildCache:
     written_files: list[str] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)  # other keys (the search index)
     old_extra: dict[str, str] = field(default_factory=dict)
+    parts: Path | None = None  # where pieces kept between builds live (beside the manifest; never published)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], output: Path) -> BuildCache:
         previous = settings.get("HOCTAP_PREVIOUS_OUTPUT")
         manifest = settings.get("HOCTAP_BUILD_MANIFEST")
-        cache = cls(output=output, previous=Path(previous) if previous else None)
+        out = settings.get("HOCTAP_BUILD_MANIFEST_OUT")
+        cache = cls(output=output, previous=Path(previous) if previous else None,
+                    parts=Path(str(out)).parent / "khoi-xlsx" if out else None)
         if cache.previous is None or not manifest:
             return cache
         try:
@@ -143,8 +147,9 @@ class BuildCache:
         """`rel` was just written from `key` (`content`: keep a digest of its bytes, for the search key)."""
         path = self.output / rel
         st = path.stat()
-        sha = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest() if content else ""
-        self.new[rel] = Entry(key, st.st_size, st.st_mtime_ns, sha)
+        raw = path.read_bytes() if content else b""
+        sha = hashlib.blake2b(raw, digest_size=20).hexdigest() if content else ""
+        self.new[rel] = Entry(key, st.st_size, st.st_mtime_ns, sha, b"data-pagefind-body" in raw)
         self.written += 1
         self.written_files.append(rel)
 

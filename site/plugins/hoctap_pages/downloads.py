@@ -6,29 +6,22 @@ the CSV is UTF-8 with a byte-order mark (without it Excel on Windows reads
 Vietnamese as mojibake); the XLSX has real numbers and dates (shown
 dd/mm/yyyy), column widths, a frozen header and the sheet's dimension, so a
 reader sees every row as long as the header. Every text cell that a
-spreadsheet would take for a formula is prefixed with `'`. The XLSX is
-byte-for-byte reproducible: fixed workbook dates and zip times.
+spreadsheet would take for a formula is prefixed with `'`. The XLSX
+(`xlsx_download`) is byte-for-byte reproducible: fixed workbook dates and zip
+times. The all-years files are assembled from one block of rows per year,
+kept between builds: a change in one year rewrites that year's block only.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
-import re
 import shutil
-import zipfile
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
@@ -36,10 +29,11 @@ from scoring.publication import Column, all_years_columns, frame, levels_columns
 from scoring.results import ResultRow
 from scoring.results_folder import PublishedYear
 from scoring.rubric import default_rubrics
-from scoring.text import neutralise, slugify, strip_controls
+from scoring.text import slugify
 
 from .build_cache import BuildCache, key_of
 from .site_data import SiteData
+from .xlsx_download import BlockStore, Table, block, field_type, kinds, write_blocks, write_tables
 
 FOLDER = "du-lieu"
 ALL_YEARS = "ket-qua-tat-ca-cac-nam"
@@ -67,90 +61,17 @@ def year_columns(data: SiteData, year: int) -> list[Column]:
     return points_columns([], [])
 
 
-def _cell(ws: Any, value: Any) -> Any:
-    """A value for the sheet: numbers stay numbers, dates are dates shown dd/mm/yyyy, text is neutralised."""
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    if isinstance(value, int | float) or value is None:
-        return value
-    if isinstance(value, date):
-        day = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-        cell = WriteOnlyCell(ws, value=day)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    return neutralise(strip_controls(str(value)))
-
-
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-_SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
-
-
-def _reproducible_zip(raw: bytes, when: datetime, dimensions: list[str]) -> bytes:
-    """Rewrite a zip with fixed entry times and a fixed `modified` date (openpyxl stamps the clock on both), and
-    give each sheet its `<dimension>` (openpyxl's write-only mode leaves it out, and readers then cut each row
-    at its last filled cell)."""
-    stamp = max(when, datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
-    w3c = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + w3c + rb"\g<2>", content)
-            sheet = _SHEET.fullmatch(info.filename)
-            if sheet and int(sheet.group(1)) <= len(dimensions) and b"<dimension " not in content:
-                ref = f'<dimension ref="{dimensions[int(sheet.group(1)) - 1]}"/>'.encode()
-                content = content.replace(b"</sheetPr>", b"</sheetPr>" + ref, 1)
-            dst.writestr(fixed, content)
-    return out.getvalue()
-
-
-def _bold(ws: Any, text: str) -> Cell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _sheet(wb: Any, title: str, headers: list[str], widths: list[int], rows: list[list[Any]]) -> str:
-    """A sheet with a bold frozen header and column widths; return its dimension (A1:X9)."""
-    ws = wb.create_sheet(title)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.append([_bold(ws, h) for h in headers])
-    for values in rows:
-        ws.append([_cell(ws, v) for v in values])
-    return f"A1:{get_column_letter(max(len(headers), 1))}{len(rows) + 1}"
-
-
 def label_rows(rows: tuple[ResultRow, ...] | list[ResultRow], columns: list[Column]) -> list[list[Any]]:
     return [[(c.label_value or c.code)(r) for c in columns] for r in rows]
 
 
-def write_xlsx(yr: PublishedYear | None, columns: list[Column], path: Path, when: datetime, *,
-               title: str = "", rows: list[ResultRow] | None = None) -> list[list[Any]]:
-    """The results sheet (labels, not codes) and, for one year, the rejections; return the results' values."""
-    # Write-only: streams rows instead of holding a cell object per value (national scale).
-    wb = Workbook(write_only=True)
-    results = list(rows if rows is not None else (yr.results if yr else ()))
-    values = label_rows(results, columns)
-    dims = [_sheet(wb, title or f"Kết quả {yr.year if yr else ''}".strip(), [c.label for c in columns],
-                   [c.width for c in columns], values)]
-    if yr is not None:
-        rejected = [[r.year, r.unit_id, r.where, ", ".join(r.codes), " ".join(r.reasons)] for r in yr.rejected]
-        dims.append(_sheet(wb, "Bị từ chối", ["Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do"], [7, 18, 30, 24, 60],
-                           rejected))
-    naive = when.astimezone(UTC).replace(tzinfo=None)
-    wb.properties.created = naive
-    wb.properties.modified = naive
-    wb.properties.creator = "hoctap"
-    wb.properties.lastModifiedBy = "hoctap"
-    buf = io.BytesIO()
-    wb.save(buf)
-    path.write_bytes(_reproducible_zip(buf.getvalue(), when, dims))
+def write_xlsx(yr: PublishedYear, columns: list[Column], path: Path, when: datetime) -> list[list[Any]]:
+    """The year's results sheet (labels, not codes) and its rejections; return the results' values."""
+    values = label_rows(list(yr.results), columns)
+    rejected = [[r.year, r.unit_id, r.where, ", ".join(r.codes), " ".join(r.reasons)] for r in yr.rejected]
+    write_tables(path, [Table(f"Kết quả {yr.year}", [c.label for c in columns], [c.width for c in columns], values),
+                        Table("Bị từ chối", ["Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do"], [7, 18, 30, 24, 60],
+                              rejected)], when)
     return values
 
 
@@ -191,23 +112,9 @@ def csv_schema(path: Path) -> dict[str, Any]:
                        for i, name in enumerate(header)]}
 
 
-def _value_type(values: list[Any]) -> str:
-    present = [v for v in values if v is not None and v != ""]
-    if not present:
-        return "string"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return "integer"
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-        return "number"
-    if all(isinstance(v, date) for v in present):
-        return "date"
-    return "string"
-
-
-def xlsx_schema(columns: list[Column], values: list[list[Any]]) -> dict[str, Any]:
-    """The results sheet's fields: the Excel labels, typed from the values written."""
-    return {"fields": [{"name": c.label, "type": _value_type([row[i] for row in values])}
-                       for i, c in enumerate(columns)]}
+def xlsx_schema(columns: list[Column], found: Sequence[frozenset[str]]) -> dict[str, Any]:
+    """The results sheet's fields: the Excel labels, typed from the kinds of value written."""
+    return {"fields": [{"name": c.label, "type": field_type(k)} for c, k in zip(columns, found, strict=True)]}
 
 
 def _csv_resource(name: str, path: Path, title: str) -> dict[str, Any]:
@@ -258,7 +165,8 @@ def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None 
     """Write `du-lieu/`; return the files for the downloads page: per year (newest first) and for all years.
 
     With a build cache, a year's files are taken from the previous build when that year's results (and
-    everything `base` covers) are unchanged; the all-years files when no year changed.
+    everything `base` covers) are unchanged; the all-years files when no year changed, else they are made
+    from the kept blocks of the years that did not change.
     """
     folder = output_path / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -287,7 +195,8 @@ def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None 
         done = _reused(cache, "du-lieu:all", key, names)
         if done is None:
             titles = {r.id: r.info.short_title for r in default_rubrics()}
-            done = _write_all_years(data, all_years_columns(list(reversed(every_year)), titles), folder, when)
+            done = _write_all_years(data, all_years_columns(list(reversed(every_year)), titles), folder, when,
+                                    block_store(cache), base)
             _remember(cache, "du-lieu:all", key, names, done)
         resources[:0] = done["resources"]
         all_files = done["files"]
@@ -309,6 +218,13 @@ def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None 
     return {"years": listing, "all_years": all_files}
 
 
+def block_store(cache: BuildCache | None) -> BlockStore:
+    """The all-years sheet's blocks kept between builds: read only by an incremental build."""
+    if cache is None:
+        return BlockStore(None)
+    return BlockStore(cache.parts, read=cache.previous is not None)
+
+
 def _write_year(data: SiteData, yr: PublishedYear, columns: list[Column], folder: Path, when: datetime) -> dict[str, Any]:
     year = yr.year
     what = f"Kết quả đánh giá Đơn vị học tập năm {year}"
@@ -318,7 +234,8 @@ def _write_year(data: SiteData, yr: PublishedYear, columns: list[Column], folder
     files = [_file("CSV", target)]
     xlsx = folder / f"ket-qua-{year}.xlsx"
     values = write_xlsx(yr, columns, xlsx, when)
-    resources.append(_xlsx_resource(f"ket-qua-{year}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, values)))
+    resources.append(_xlsx_resource(f"ket-qua-{year}-xlsx", xlsx, f"{what} (Excel)",
+                                    xlsx_schema(columns, kinds(values, len(columns)))))
     files.append(_file("Excel (XLSX)", xlsx))
     target = folder / yr.json_path.name
     shutil.copyfile(yr.json_path, target)
@@ -332,13 +249,33 @@ def _write_year(data: SiteData, yr: PublishedYear, columns: list[Column], folder
     return {"resources": resources, "listing": listing}
 
 
-def _write_all_years(data: SiteData, columns: list[Column], folder: Path, when: datetime) -> dict[str, Any]:
-    rows = [r for y in data.years for r in data.year(y).results]
+def _write_all_years(data: SiteData, columns: list[Column], folder: Path, when: datetime, blocks: BlockStore,
+                     base: str) -> dict[str, Any]:
+    """Both files of every year, from each year's block of rows: kept from the previous build when the year's
+    results, the row it starts at and the columns are the same."""
     what = f"Kết quả đánh giá Đơn vị học tập các năm {data.years[0]}–{data.years[-1]}"
+    headers, widths = [c.label for c in columns], [c.width for c in columns]
+    layout = key_of(base, "khoi-tat-ca", when.isoformat(), json.dumps([[c.name for c in columns], headers, widths],
+                                                                       ensure_ascii=False))
+    parts, first = [], 1
+    for year in data.years:
+        yr = data.year(year)
+        key = key_of(layout, str(year), str(first), _sha(yr.json_path))
+        part = blocks.get(key)
+        if part is None:
+            lines = frame(yr.results, columns).to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+            part = block(headers, widths, label_rows(list(yr.results), columns), first, when, lines)
+            blocks.put(key, part)
+        parts.append(part)
+        first += part.count
+    blocks.prune()
+    # The same bytes as `write_csv` of every row: object columns, so each value is written as it is.
     target = folder / f"{ALL_YEARS}.csv"
-    write_csv(rows, columns, target)
+    header = frame([], columns).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    target.write_bytes(header + b"".join(p.csv for p in parts))
     xlsx = folder / f"{ALL_YEARS}.xlsx"
-    values = write_xlsx(None, columns, xlsx, when, title="Tất cả các năm", rows=rows)
+    write_blocks(xlsx, "Tất cả các năm", headers, widths, parts, when)
+    found = [frozenset().union(*(p.kinds[i] for p in parts)) for i in range(len(columns))]
     return {"resources": [_csv_resource(f"{ALL_YEARS}-csv", target, f"{what} (CSV)"),
-                          _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, values))],
+                          _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, found))],
             "files": [_file("CSV", target), _file("Excel (XLSX)", xlsx)]}

@@ -10,18 +10,27 @@ excerpts (and folds the query fully, đ included). The published pages keep
 their text unchanged.
 
 Only `data-pagefind-body` regions are indexed (the main content of result,
-unit, criteria and guidance pages). A failure stops the build: a site without
-its search index must not be published silently.
+unit, criteria and guidance pages); tables, charts and counts are marked
+`data-pagefind-ignore`: people search for units and texts, not figures. So an
+incremental build keeps the previous index when every page Pagefind reads has
+the same search view as before (`search_view`: the page without the text of
+its ignored regions), which is what a corrected figure changes; indexing the
+whole site again takes most of a national rebuild otherwise. A failure stops
+the build: a site without its search index must not be published silently.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
 
 from .build_cache import BuildCache, key_of
 
@@ -66,25 +75,85 @@ def folded_copy(output_path: Path, target: Path) -> int:
     return count
 
 
-def search_key(output_path: Path, cache: BuildCache, base: str = "") -> str:
-    """What the index is made from: every page's bytes (known from the cache for the pages it wrote or reused),
-    and `base`: the code, settings and library versions (Pagefind's own, this module's arguments)."""
-    parts = []
+def indexed_pages(output_path: Path, cache: BuildCache) -> dict[str, str]:
+    """The pages Pagefind reads (those with a search body) and a digest of each one's bytes (known from the
+    cache for the pages it wrote or reused)."""
+    pages = {}
     for path in sorted(output_path.rglob("*.html")):
         rel = path.relative_to(output_path)
         if rel.parts[0] in SKIP_DIRS:
             continue
         entry = cache.new.get(rel.as_posix())
-        sha = entry.sha if entry is not None and entry.sha else hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
-        parts.append(f"{rel.as_posix()}={sha}")
-    return key_of("pagefind", STROKE, base, *parts)
+        if entry is not None and entry.sha:
+            if entry.searched:
+                pages[rel.as_posix()] = entry.sha
+            continue
+        raw = path.read_bytes()
+        if b"data-pagefind-body" in raw:
+            pages[rel.as_posix()] = _sha(raw)
+    return pages
+
+
+def _sha(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+# Inside an ignored region Pagefind still reads the metadata and filters of the elements that carry them (and
+# an element's id may anchor a result): those stay in the search view, attributes and text.
+_ALSO_READ = ".//*[@id or self::img or @*[starts-with(name(), 'data-pagefind')]]"
+_IGNORED = "//*[@data-pagefind-ignore][not(ancestor::*[@data-pagefind-ignore])]"
+
+
+def search_view(raw: bytes) -> bytes:
+    """The page as far as its search record can depend on it: each `data-pagefind-ignore` region reduced to
+    its own tag and the elements inside it that Pagefind still reads.
+
+    Two pages with the same view give the same index (a superset of what Pagefind reads: everything outside
+    the ignored regions, head and navigation included), so a change that only touches ignored text, the
+    figures of a table, keeps the index.
+    """
+    root = lxml_html.document_fromstring(raw)
+    for region in root.xpath(_IGNORED):
+        stub = etree.Element(str(region.tag), {str(k): str(v) for k, v in region.attrib.items()})
+        read = [[str(e.tag), sorted(e.attrib.items()),
+                 e.text_content() if any(str(a).startswith("data-pagefind") for a in e.attrib) else ""]
+                for e in region.xpath(_ALSO_READ)]
+        stub.text = json.dumps(read, ensure_ascii=False)
+        stub.tail = region.tail
+        parent = region.getparent()
+        if parent is None:
+            return raw
+        parent.replace(region, stub)
+    return bytes(lxml_html.tostring(root, encoding="utf-8"))
+
+
+# Above this many pages with new bytes a new index costs less than comparing their views.
+MAX_COMPARED = 400
+
+
+def same_views(previous: Path, old: dict[str, str], new: dict[str, str], output_path: Path) -> bool:
+    """Whether every page Pagefind reads has the same search view as in the previous build (whose index was made
+    from, or kept for, exactly the pages `old` lists: a page there whose bytes are not those is a changed one)."""
+    if old.keys() != new.keys():
+        return False
+    changed = [rel for rel, sha in new.items() if old[rel] != sha]
+    if len(changed) > MAX_COMPARED:
+        return False
+    for rel in changed:
+        try:
+            before = (previous / rel).read_bytes()
+        except OSError:
+            return False
+        if _sha(before) != old[rel] or search_view(before) != search_view((output_path / rel).read_bytes()):
+            return False
+    return True
 
 
 class IndexJob:
     """The search index, made by Pagefind in its own process while the build writes the downloads.
 
-    `start` links the previous build's index when no page changed, else stages a folded copy of the pages
-    and starts Pagefind; `finish` waits for it, checks it and records its files in the build cache.
+    `start` links the previous build's index when no page's search view changed, else stages a folded copy
+    of the pages and starts Pagefind; `finish` waits for it, checks it and records its files in the build cache.
     """
 
     def __init__(self, output_path: Path, cache: BuildCache | None, base: str = "") -> None:
@@ -98,11 +167,17 @@ class IndexJob:
 
     def start(self) -> None:
         if self.cache is not None:
-            self.key = search_key(self.output, self.cache, self.base)
+            pages = indexed_pages(self.output, self.cache)
+            # The code, settings and library versions (Pagefind's own, this module's arguments) and which pages:
+            # with the same key, the index is the previous one when each page has the same search view.
+            self.key = key_of("pagefind", STROKE, self.base, *pages)
             self.cache.extra["pagefind"] = self.key
+            self.cache.extra["pagefind:pages"] = json.dumps(pages, sort_keys=True)
             old = self.cache.old
             previous = sorted(rel for rel, entry in old.items() if rel.startswith("pagefind/") and entry.key == self.key)
-            if self.cache.old_extra.get("pagefind") == self.key and previous and self.cache.reuse_all(previous, self.key):
+            if (self.cache.previous is not None and self.cache.old_extra.get("pagefind") == self.key and previous
+                    and same_views(self.cache.previous, self._old_pages(), pages, self.output)
+                    and self.cache.reuse_all(previous, self.key)):
                 return
         self.staged = tempfile.TemporaryDirectory(prefix="hoctap-tim-kiem-")
         staged = Path(self.staged.name)
@@ -118,6 +193,14 @@ class IndexJob:
             self.staged.cleanup()
             raise SearchIndexError(f"Không chạy được Pagefind: {exc}") from exc
         atexit.register(self.stop)  # a build that fails meanwhile leaves no indexer running
+
+    def _old_pages(self) -> dict[str, str]:
+        assert self.cache is not None
+        try:
+            doc = json.loads(self.cache.old_extra.get("pagefind:pages", "{}"))
+        except ValueError:
+            return {}
+        return {str(k): str(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -123,7 +123,8 @@ def test_one_units_data_changed(project: Path) -> None:
         row["so_thanh_vien"] = str(int(row["so_thanh_vien"]) + 7)
         return rows
 
-    blocks = manifest_path(Project.open(project=project), project / "out").parent / "khoi-xlsx"
+    manifest_file = manifest_path(Project.open(project=project), project / "out")
+    blocks = manifest_file.parent / "khoi-xlsx" / manifest_file.stem
     before = {p.name: p.stat().st_mtime_ns for p in blocks.glob("*.xml")}
     index = {p.relative_to(project / "out").as_posix(): p.read_bytes() for p in (project / "out" / "pagefind").rglob("*")
              if p.is_file()}
@@ -244,3 +245,12 @@ def test_the_search_view_drops_ignored_text_but_keeps_what_pagefind_reads_there(
     assert view != search_view(PAGE.format(members=120, meta="mức độ 2").encode())  # metadata inside the region
     assert view != search_view(PAGE.format(members=120, meta="mức độ 1").replace("Hết.", "Hết!").encode())
     assert view != search_view(PAGE.format(members=120, meta="mức độ 1").replace("Sở Y tế</h1>", "Sở Y</h1>").encode())
+    # The ignored element's own metadata, and a heading Pagefind may take as the title, count too.
+    own = '<p data-pagefind-ignore data-pagefind-meta="so">{}</p><div data-pagefind-ignore><h1>{}</h1></div>'
+    assert search_view(own.format(42, "Một").encode()) != search_view(own.format(43, "Một").encode())
+    assert search_view(own.format(42, "Một").encode()) != search_view(own.format(42, "Hai").encode())
+    # An SVG's title in an ignored chart is read only by a page without a title of its own.
+    chart = '<html><head>{}</head><body><figure data-pagefind-ignore><svg><title>{} điểm</title></svg></figure></body></html>'
+    titled = "<title>Sở Y tế</title>"
+    assert search_view(chart.format(titled, 90).encode()) == search_view(chart.format(titled, 95).encode())
+    assert search_view(chart.format("", 90).encode()) != search_view(chart.format("", 95).encode())

@@ -97,7 +97,7 @@ class BuildCache:
         manifest = settings.get("HOCTAP_BUILD_MANIFEST")
         out = settings.get("HOCTAP_BUILD_MANIFEST_OUT")
         cache = cls(output=output, previous=Path(previous) if previous else None,
-                    parts=Path(str(out)).parent / "khoi-xlsx" if out else None)
+                    parts=parts_folder(Path(str(out))) if out else None)
         if cache.previous is None or not manifest:
             return cache
         try:
@@ -158,6 +158,13 @@ class BuildCache:
                "extra": self.extra, "reused": self.reused, "written": self.written,
                "written_files": sorted(self.written_files)}
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def parts_folder(manifest_out: Path) -> Path:
+    """Where one output folder's kept pieces live: beside its manifest (`<digest>.json`, written first as
+    `.<digest>.json.<pid>`), one folder per output, so two outputs built in turn do not evict each other's."""
+    name = manifest_out.name.lstrip(".").split(".json", 1)[0]
+    return manifest_out.parent / "khoi-xlsx" / name
 
 
 def key_of(*parts: str | bytes) -> str:

@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -98,27 +99,36 @@ def _sha(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
-# Inside an ignored region Pagefind still reads the metadata and filters of the elements that carry them (and
-# an element's id may anchor a result): those stay in the search view, attributes and text.
-_ALSO_READ = ".//*[@id or self::img or @*[starts-with(name(), 'data-pagefind')]]"
+# Inside an ignored region (and on the region's own element) Pagefind still reads the metadata, filters and
+# sorts of the elements that carry them, with their text; ids advance its anchors; the first h1 may be the
+# page's title (and a <title>, an SVG's, when the head has none); images may be its image. Those stay in the
+# search view.
+_PAGEFIND_ATTRIBUTE = "@*[starts-with(name(), 'data-pagefind') and name() != 'data-pagefind-ignore']"
+_ALSO_READ = f"descendant-or-self::*[@id or self::img or self::h1 or {_PAGEFIND_ATTRIBUTE}]"
+_ALSO_READ_UNTITLED = f"descendant-or-self::*[@id or self::img or self::h1 or self::title or {_PAGEFIND_ATTRIBUTE}]"
 _IGNORED = "//*[@data-pagefind-ignore][not(ancestor::*[@data-pagefind-ignore])]"
+
+
+def _read_inside(e: Any) -> list[Any]:
+    with_text = e.tag in ("h1", "title") or any(
+        str(a).startswith("data-pagefind") and a != "data-pagefind-ignore" for a in e.attrib)
+    return [str(e.tag), sorted(e.attrib.items()), e.text_content() if with_text else ""]
 
 
 def search_view(raw: bytes) -> bytes:
     """The page as far as its search record can depend on it: each `data-pagefind-ignore` region reduced to
-    its own tag and the elements inside it that Pagefind still reads.
+    its own tag and what Pagefind still reads inside it (see `_ALSO_READ`).
 
-    Two pages with the same view give the same index (a superset of what Pagefind reads: everything outside
-    the ignored regions, head and navigation included), so a change that only touches ignored text, the
-    figures of a table, keeps the index.
+    Everything outside the ignored regions, head and navigation included, stays as it is: two pages with the
+    same view give the same index, so a change that only touches ignored text (the figures of a table) keeps
+    it. The view is compared after parsing: `caf&eacute;` and `café` are the same text to it; the templates
+    write text one way only (markupsafe's escaping), and its version is part of the index's key.
     """
     root = lxml_html.document_fromstring(raw)
+    also_read = _ALSO_READ if root.xpath("/html/head/title") else _ALSO_READ_UNTITLED
     for region in root.xpath(_IGNORED):
         stub = etree.Element(str(region.tag), {str(k): str(v) for k, v in region.attrib.items()})
-        read = [[str(e.tag), sorted(e.attrib.items()),
-                 e.text_content() if any(str(a).startswith("data-pagefind") for a in e.attrib) else ""]
-                for e in region.xpath(_ALSO_READ)]
-        stub.text = json.dumps(read, ensure_ascii=False)
+        stub.text = json.dumps([_read_inside(e) for e in region.xpath(also_read)], ensure_ascii=False)
         stub.tail = region.tail
         parent = region.getparent()
         if parent is None:

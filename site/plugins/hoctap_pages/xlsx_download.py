@@ -6,7 +6,7 @@ one year are bytes that stand on their own. The all-years sheet is the years'
 blocks of rows in order, and at national scale a rebuild after one unit-year
 changed writes one year's block, not fifty thousand rows: each block is kept
 in the build's parts folder under a key of what it was made from (the year's
-results, its first row, the columns, the code), see `Blocks`.
+results, its first row, the columns, the code), see `BlockStore`.
 
 What every sheet has: a bold frozen header, column widths, real numbers, dates
 shown dd/mm/yyyy, text with control characters removed and formula-like text

@@ -148,7 +148,7 @@ class BuildCache:
         path = self.output / rel
         st = path.stat()
         raw = path.read_bytes() if content else b""
-        sha = hashlib.blake2b(raw, digest_size=20).hexdigest() if content else ""
+        sha = digest(raw) if content else ""
         self.new[rel] = Entry(key, st.st_size, st.st_mtime_ns, sha, b"data-pagefind-body" in raw)
         self.written += 1
         self.written_files.append(rel)
@@ -165,6 +165,11 @@ def parts_folder(manifest_out: Path) -> Path:
     `.<digest>.json.<pid>`), one folder per output, so two outputs built in turn do not evict each other's."""
     name = manifest_out.name.lstrip(".").split(".json", 1)[0]
     return manifest_out.parent / "khoi-xlsx" / name
+
+
+def digest(raw: bytes) -> str:
+    """The digest of a file's bytes the manifest records (and the search index compares)."""
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
 def key_of(*parts: str | bytes) -> str:

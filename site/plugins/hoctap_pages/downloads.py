@@ -14,8 +14,8 @@ kept between builds: a change in one year rewrites that year's block only.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import hashlib
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -33,7 +33,7 @@ from scoring.text import slugify
 
 from .build_cache import BuildCache, key_of
 from .site_data import SiteData
-from .xlsx_download import BlockStore, Table, block, field_type, kinds, write_blocks, write_tables
+from .xlsx_download import BlockStore, Table, block, field_type, write_blocks, write_tables
 
 FOLDER = "du-lieu"
 ALL_YEARS = "ket-qua-tat-ca-cac-nam"
@@ -65,19 +65,26 @@ def label_rows(rows: tuple[ResultRow, ...] | list[ResultRow], columns: list[Colu
     return [[(c.label_value or c.code)(r) for c in columns] for r in rows]
 
 
-def write_xlsx(yr: PublishedYear, columns: list[Column], path: Path, when: datetime) -> list[list[Any]]:
-    """The year's results sheet (labels, not codes) and its rejections; return the results' values."""
-    values = label_rows(list(yr.results), columns)
+def write_xlsx(yr: PublishedYear, columns: list[Column], path: Path, when: datetime) -> list[frozenset[str]]:
+    """The year's results sheet (labels, not codes) and its rejections; return the kinds of value in each
+    column of the results (for the schema)."""
+    results = Table(f"Kết quả {yr.year}", [c.label for c in columns], [c.width for c in columns],
+                    label_rows(list(yr.results), columns))
     rejected = [[r.year, r.unit_id, r.where, ", ".join(r.codes), " ".join(r.reasons)] for r in yr.rejected]
-    write_tables(path, [Table(f"Kết quả {yr.year}", [c.label for c in columns], [c.width for c in columns], values),
-                        Table("Bị từ chối", ["Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do"], [7, 18, 30, 24, 60],
-                              rejected)], when)
-    return values
+    write_tables(path, [results, Table("Bị từ chối", ["Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do"],
+                                       [7, 18, 30, 24, 60], rejected)], when)
+    return results.kinds
 
 
-def write_csv(rows: tuple[ResultRow, ...] | list[ResultRow], columns: list[Column], path: Path) -> None:
+def csv_lines(rows: Sequence[ResultRow], columns: list[Column], *, header: bool = True) -> bytes:
+    """The codes table as CSV lines (UTF-8, no byte-order mark). Object columns: each value is written as it
+    is, so the lines of some rows are the same whichever rows surround them."""
+    return frame(rows, columns).to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
+
+
+def write_csv(rows: Sequence[ResultRow], columns: list[Column], path: Path) -> None:
     """The codes table, as the results folder has it, with a byte-order mark so that Excel reads it as UTF-8."""
-    path.write_bytes(frame(rows, columns).to_csv(index=False).encode("utf-8-sig"))
+    path.write_bytes(codecs.BOM_UTF8 + csv_lines(rows, columns))
 
 
 def _infer_type(values: list[str]) -> str:
@@ -131,10 +138,6 @@ def _file(label: str, path: Path) -> dict[str, Any]:
     return {"label": label, "url": f"{FOLDER}/{path.name}", "bytes": path.stat().st_size}
 
 
-def _sha(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
-
-
 def _reused(cache: BuildCache | None, name: str, key: str, files: list[str]) -> dict[str, Any] | None:
     """The previous build's files of one download group, linked in, with what the listing said of them."""
     if cache is None:
@@ -179,7 +182,7 @@ def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None 
         yr = data.year(year)
         columns = year_columns(data, year)
         every_year.append(columns)
-        key = key_of(base, "du-lieu", str(year), when.isoformat(), _sha(yr.json_path))
+        key = key_of(base, "du-lieu", str(year), when.isoformat(), yr.sha)
         year_keys.append(key)
         names = [f"ket-qua-{year}.csv", f"ket-qua-{year}.xlsx", yr.json_path.name]
         done = _reused(cache, f"du-lieu:{year}", key, names)
@@ -233,9 +236,8 @@ def _write_year(data: SiteData, yr: PublishedYear, columns: list[Column], folder
     resources = [_csv_resource(f"ket-qua-{year}-csv", target, f"{what} (CSV)")]
     files = [_file("CSV", target)]
     xlsx = folder / f"ket-qua-{year}.xlsx"
-    values = write_xlsx(yr, columns, xlsx, when)
-    resources.append(_xlsx_resource(f"ket-qua-{year}-xlsx", xlsx, f"{what} (Excel)",
-                                    xlsx_schema(columns, kinds(values, len(columns)))))
+    found = write_xlsx(yr, columns, xlsx, when)
+    resources.append(_xlsx_resource(f"ket-qua-{year}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, found)))
     files.append(_file("Excel (XLSX)", xlsx))
     target = folder / yr.json_path.name
     shutil.copyfile(yr.json_path, target)
@@ -260,19 +262,18 @@ def _write_all_years(data: SiteData, columns: list[Column], folder: Path, when: 
     parts, first = [], 1
     for year in data.years:
         yr = data.year(year)
-        key = key_of(layout, str(year), str(first), _sha(yr.json_path))
+        key = key_of(layout, str(year), str(first), yr.sha)
         part = blocks.get(key)
         if part is None:
-            lines = frame(yr.results, columns).to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+            lines = csv_lines(yr.results, columns, header=False)
             part = block(headers, widths, label_rows(list(yr.results), columns), first, when, lines)
             blocks.put(key, part)
         parts.append(part)
         first += part.count
     blocks.prune()
-    # The same bytes as `write_csv` of every row: object columns, so each value is written as it is.
+    # The same bytes as `write_csv` of every row (see `csv_lines`).
     target = folder / f"{ALL_YEARS}.csv"
-    header = frame([], columns).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-    target.write_bytes(header + b"".join(p.csv for p in parts))
+    target.write_bytes(codecs.BOM_UTF8 + csv_lines([], columns) + b"".join(p.csv for p in parts))
     xlsx = folder / f"{ALL_YEARS}.xlsx"
     write_blocks(xlsx, "Tất cả các năm", headers, widths, parts, when)
     found = [frozenset().union(*(p.kinds[i] for p in parts)) for i in range(len(columns))]

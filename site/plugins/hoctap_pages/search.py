@@ -22,7 +22,6 @@ the build: a site without its search index must not be published silently.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import json
 import shutil
 import subprocess
@@ -33,7 +32,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from .build_cache import BuildCache, key_of
+from .build_cache import BuildCache, digest, key_of
 
 # d/D + COMBINING SHORT STROKE OVERLAY: a mark Pagefind strips, so the word is indexed with a plain d.
 STROKE = "\u0335"
@@ -91,12 +90,8 @@ def indexed_pages(output_path: Path, cache: BuildCache) -> dict[str, str]:
             continue
         raw = path.read_bytes()
         if b"data-pagefind-body" in raw:
-            pages[rel.as_posix()] = _sha(raw)
+            pages[rel.as_posix()] = digest(raw)
     return pages
-
-
-def _sha(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
 # Inside an ignored region (and on the region's own element) Pagefind still reads the metadata, filters and
@@ -109,10 +104,12 @@ _ALSO_READ_UNTITLED = f"descendant-or-self::*[@id or self::img or self::h1 or se
 _IGNORED = "//*[@data-pagefind-ignore][not(ancestor::*[@data-pagefind-ignore])]"
 
 
+# Of those, the ones whose text Pagefind reads.
+_WITH_TEXT = etree.XPath(f"boolean(self::h1 or self::title or {_PAGEFIND_ATTRIBUTE})")
+
+
 def _read_inside(e: Any) -> list[Any]:
-    with_text = e.tag in ("h1", "title") or any(
-        str(a).startswith("data-pagefind") and a != "data-pagefind-ignore" for a in e.attrib)
-    return [str(e.tag), sorted(e.attrib.items()), e.text_content() if with_text else ""]
+    return [str(e.tag), sorted(e.attrib.items()), e.text_content() if _WITH_TEXT(e) else ""]
 
 
 def search_view(raw: bytes) -> bytes:
@@ -154,7 +151,7 @@ def same_views(previous: Path, old: dict[str, str], new: dict[str, str], output_
             before = (previous / rel).read_bytes()
         except OSError:
             return False
-        if _sha(before) != old[rel] or search_view(before) != search_view((output_path / rel).read_bytes()):
+        if digest(before) != old[rel] or search_view(before) != search_view((output_path / rel).read_bytes()):
             return False
     return True
 

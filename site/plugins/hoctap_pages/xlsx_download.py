@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,9 @@ class Table:
     widths: Sequence[int]
     rows: Sequence[Sequence[Any]]
 
-    @property
-    def date_columns(self) -> set[int]:
-        return {i for i, k in enumerate(kinds(self.rows, len(self.headers))) if "date" in k}
+    @cached_property
+    def kinds(self) -> list[frozenset[str]]:
+        return kinds(self.rows, len(self.headers))
 
 
 def kinds(rows: Sequence[Sequence[Any]], width: int) -> list[frozenset[str]]:
@@ -77,6 +78,11 @@ def kinds(rows: Sequence[Sequence[Any]], width: int) -> list[frozenset[str]]:
             else:
                 found[i].add("string")
     return [frozenset(k) for k in found]
+
+
+def date_columns(found: Sequence[frozenset[str]]) -> set[int]:
+    """The columns that hold dates: they get the dd/mm/yyyy style."""
+    return {i for i, k in enumerate(found) if "date" in k}
 
 
 def field_type(kinds: frozenset[str]) -> str:
@@ -156,7 +162,7 @@ def write_tables(path: Path, tables: Sequence[Table], when: datetime) -> None:
         scratch = Path(tmp) / "bang.xlsx"
         wb = _workbook(scratch, when)
         for table in tables:
-            _Sheet(wb, table.title, table.headers, table.widths, table.date_columns).rows(table.rows, 1)
+            _Sheet(wb, table.title, table.headers, table.widths, date_columns(table.kinds)).rows(table.rows, 1)
         wb.close()
         path.write_bytes(_reproducible(scratch.read_bytes(), when))
 
@@ -171,10 +177,6 @@ class Block:
     count: int
     kinds: tuple[frozenset[str], ...]
     csv: bytes = b""
-
-    @property
-    def dates(self) -> set[int]:
-        return {i for i, k in enumerate(self.kinds) if "date" in k}
 
 
 def _digest(*parts: bytes) -> str:
@@ -237,7 +239,7 @@ def block(headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequence
     """The rows as the all-years sheet has them, starting at sheet row `first` (0-based; the header is row 0),
     with their CSV lines."""
     found = tuple(kinds(rows, len(headers)))
-    dates = {i for i, k in enumerate(found) if "date" in k}
+    dates = date_columns(found)
     with tempfile.TemporaryDirectory(prefix="hoctap-xlsx-") as tmp:
         scratch = Path(tmp) / "khoi.xlsx"
         wb = _workbook(scratch, when)
@@ -254,7 +256,7 @@ def block(headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequence
 def write_blocks(path: Path, title: str, headers: Sequence[str], widths: Sequence[int], blocks: Sequence[Block],
                  when: datetime) -> None:
     """The all-years workbook: the header, then the blocks in order (each made for the row it starts at)."""
-    dates = set().union(*(b.dates for b in blocks)) if blocks else set()
+    dates = set().union(*(date_columns(b.kinds) for b in blocks))
     last = blocks[-1].first + blocks[-1].count - 1 if blocks else 0
     ref = f"A1:{xl_rowcol_to_cell(max(last, 0), max(len(headers) - 1, 0))}".encode()
 

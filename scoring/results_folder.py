@@ -22,6 +22,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from scoring.errors import ScoringError
 from scoring.points import PointsRubric
 from scoring.publication import frame, levels_columns, points_columns
@@ -85,8 +87,9 @@ def _atomic_write(path: Path, content: bytes) -> bool:
 
 
 def _json_bytes(doc: Any) -> bytes:
-    # No indent: it would switch json to its pure-Python encoder, 5× slower at national scale.
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")
+    """Compact UTF-8 JSON, the same bytes as `json.dumps(doc, ensure_ascii=False, separators=(",", ":"))`:
+    orjson writes a national year's 50 MB in a tenth of the time."""
+    return orjson.dumps(doc)
 
 
 def _authority_json(a: Authority) -> dict[str, str]:
@@ -335,13 +338,13 @@ def _unit(d: Mapping[str, Any]) -> Unit:
 
 def _unit_digests(data: dict[str, Any]) -> dict[str, str]:
     """Per unit, a digest of everything the year's file says about it (result, rejections, status)."""
-    parts: dict[str, list[str]] = {}
+    parts: dict[str, list[bytes]] = {}
     for section in ("results", "rejected", "status"):
         for entry in data.get(section) or ():
             unit_id = entry.get("unit_id") if isinstance(entry, dict) else None
             if isinstance(unit_id, str):
-                parts.setdefault(unit_id, []).append(section + json.dumps(entry, ensure_ascii=False))
-    return {k: hashlib.blake2b("\n".join(v).encode(), digest_size=16).hexdigest() for k, v in parts.items()}
+                parts.setdefault(unit_id, []).append(section.encode() + orjson.dumps(entry))
+    return {k: hashlib.blake2b(b"\n".join(v), digest_size=16).hexdigest() for k, v in parts.items()}
 
 
 def _load_year(folder: Path, year: int) -> PublishedYear:

@@ -32,8 +32,9 @@ from scoring.rubric import default_rubrics
 from scoring.text import slugify
 
 from .build_cache import BuildCache, key_of
+from .sheet_rows import Rendered, date_columns, place, render
 from .site_data import SiteData
-from .xlsx_download import BlockStore, Table, block, field_type, write_blocks, write_tables
+from .xlsx_download import Block, BlockStore, Sheet, Table, field_type, write_blocks, write_sheets
 
 FOLDER = "du-lieu"
 ALL_YEARS = "ket-qua-tat-ca-cac-nam"
@@ -61,30 +62,16 @@ def year_columns(data: SiteData, year: int) -> list[Column]:
     return points_columns([], [])
 
 
-def label_rows(rows: tuple[ResultRow, ...] | list[ResultRow], columns: list[Column]) -> list[list[Any]]:
-    return [[(c.label_value or c.code)(r) for c in columns] for r in rows]
-
-
-def write_xlsx(yr: PublishedYear, columns: list[Column], path: Path, when: datetime) -> list[frozenset[str]]:
-    """The year's results sheet (labels, not codes) and its rejections; return the kinds of value in each
-    column of the results (for the schema)."""
-    results = Table(f"Kết quả {yr.year}", [c.label for c in columns], [c.width for c in columns],
-                    label_rows(list(yr.results), columns))
-    rejected = [[r.year, r.unit_id, r.where, ", ".join(r.codes), " ".join(r.reasons)] for r in yr.rejected]
-    write_tables(path, [results, Table("Bị từ chối", ["Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do"],
-                                       [7, 18, 30, 24, 60], rejected)], when)
-    return results.kinds
+def label_rows(rows: Sequence[ResultRow], columns: list[Column]) -> list[list[Any]]:
+    """The Excel values (labels, not codes) of every row."""
+    reads = [c.label_value or c.code for c in columns]
+    return [[read(r) for read in reads] for r in rows]
 
 
 def csv_lines(rows: Sequence[ResultRow], columns: list[Column], *, header: bool = True) -> bytes:
     """The codes table as CSV lines (UTF-8, no byte-order mark). Object columns: each value is written as it
     is, so the lines of some rows are the same whichever rows surround them."""
     return frame(rows, columns).to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
-
-
-def write_csv(rows: Sequence[ResultRow], columns: list[Column], path: Path) -> None:
-    """The codes table, as the results folder has it, with a byte-order mark so that Excel reads it as UTF-8."""
-    path.write_bytes(codecs.BOM_UTF8 + csv_lines(rows, columns))
 
 
 def _infer_type(values: list[str]) -> str:
@@ -169,40 +156,45 @@ def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None 
 
     With a build cache, a year's files are taken from the previous build when that year's results (and
     everything `base` covers) are unchanged; the all-years files when no year changed, else they are made
-    from the kept blocks of the years that did not change.
+    from the kept blocks of the years that did not change. A year whose files or block must be made has its
+    rows rendered once, for both (`sheet_rows`).
     """
     folder = output_path / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     when = build_time(data)
+    own = {year: year_columns(data, year) for year in data.years}
+    titles = {r.id: r.info.short_title for r in default_rubrics()}
+    every = all_years_columns([own[y] for y in data.years], titles)
+    keys = {y: key_of(base, "du-lieu", str(y), when.isoformat(), data.year(y).sha) for y in data.years}
+    all_key = key_of(base, "du-lieu:all", *(keys[y] for y in sorted(data.years, reverse=True)))
+    all_names = [f"{ALL_YEARS}.csv", f"{ALL_YEARS}.xlsx"]
+    all_done = _reused(cache, "du-lieu:all", all_key, all_names) if data.years else None
+    blocks = AllYearsBlocks(data, every, when, block_store(cache), base) if data.years and all_done is None else None
     resources: list[dict[str, Any]] = []
     listing: list[dict[str, Any]] = []
-    every_year: list[list[Column]] = []
-    year_keys: list[str] = []
     for year in sorted(data.years, reverse=True):
         yr = data.year(year)
-        columns = year_columns(data, year)
-        every_year.append(columns)
-        key = key_of(base, "du-lieu", str(year), when.isoformat(), yr.sha)
-        year_keys.append(key)
         names = [f"ket-qua-{year}.csv", f"ket-qua-{year}.xlsx", yr.json_path.name]
-        done = _reused(cache, f"du-lieu:{year}", key, names)
+        done = _reused(cache, f"du-lieu:{year}", keys[year], names)
+        rendered = None
+        if done is None or (blocks is not None and not blocks.kept(year)):
+            rendered = render(label_rows(yr.results, every), len(every))
         if done is None:
-            done = _write_year(data, yr, columns, folder, when)
-            _remember(cache, f"du-lieu:{year}", key, names, done)
+            assert rendered is not None
+            done = _write_year(yr, own[year], every, rendered, folder, when)
+            _remember(cache, f"du-lieu:{year}", keys[year], names, done)
+        if blocks is not None and rendered is not None and not blocks.kept(year):
+            blocks.make(year, rendered)
         resources += done["resources"]
         listing.append(done["listing"])
     all_files: list[dict[str, Any]] = []
     if data.years:
-        key = key_of(base, "du-lieu:all", *year_keys)
-        names = [f"{ALL_YEARS}.csv", f"{ALL_YEARS}.xlsx"]
-        done = _reused(cache, "du-lieu:all", key, names)
-        if done is None:
-            titles = {r.id: r.info.short_title for r in default_rubrics()}
-            done = _write_all_years(data, all_years_columns(list(reversed(every_year)), titles), folder, when,
-                                    block_store(cache), base)
-            _remember(cache, "du-lieu:all", key, names, done)
-        resources[:0] = done["resources"]
-        all_files = done["files"]
+        if all_done is None:
+            assert blocks is not None
+            all_done = blocks.write(folder)
+            _remember(cache, "du-lieu:all", all_key, all_names, all_done)
+        resources[:0] = all_done["resources"]
+        all_files = all_done["files"]
     province = data.results.province
     package = {
         "profile": "data-package",
@@ -228,15 +220,28 @@ def block_store(cache: BuildCache | None) -> BlockStore:
     return BlockStore(cache.parts, read=cache.previous is not None)
 
 
-def _write_year(data: SiteData, yr: PublishedYear, columns: list[Column], folder: Path, when: datetime) -> dict[str, Any]:
+def _write_year(yr: PublishedYear, columns: list[Column], every: list[Column], rendered: Rendered, folder: Path,
+                when: datetime) -> dict[str, Any]:
+    """The year's CSV (the results folder's table, with a byte-order mark so that Excel reads it as UTF-8), its
+    workbook (the rendered rows in the year's own columns, and its rejections) and its JSON."""
     year = yr.year
     what = f"Kết quả đánh giá Đơn vị học tập năm {year}"
     target = folder / f"ket-qua-{year}.csv"
-    write_csv(yr.results, columns, target)
+    target.write_bytes(codecs.BOM_UTF8 + yr.csv_path.read_bytes())
     resources = [_csv_resource(f"ket-qua-{year}-csv", target, f"{what} (CSV)")]
     files = [_file("CSV", target)]
     xlsx = folder / f"ket-qua-{year}.xlsx"
-    found = write_xlsx(yr, columns, xlsx, when)
+    position = {c.name: i for i, c in enumerate(columns)}
+    where = [position.get(c.name) for c in every]
+    found = [frozenset[str]()] * len(columns)
+    for i, at in enumerate(where):
+        if at is not None:
+            found[at] = rendered.kinds[i]
+    results = Sheet(f"Kết quả {year}", [c.label for c in columns], [c.width for c in columns], date_columns(found),
+                    place(rendered, 1, where), rendered.count)
+    rejected = [[r.year, r.unit_id, r.where, ", ".join(r.codes), " ".join(r.reasons)] for r in yr.rejected]
+    write_sheets(xlsx, [results, Table("Bị từ chối", ["Năm", "Mã đơn vị", "Vị trí", "Mã lỗi", "Lý do"],
+                                       [7, 18, 30, 24, 60], rejected).sheet()], when)
     resources.append(_xlsx_resource(f"ket-qua-{year}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, found)))
     files.append(_file("Excel (XLSX)", xlsx))
     target = folder / yr.json_path.name
@@ -251,32 +256,50 @@ def _write_year(data: SiteData, yr: PublishedYear, columns: list[Column], folder
     return {"resources": resources, "listing": listing}
 
 
-def _write_all_years(data: SiteData, columns: list[Column], folder: Path, when: datetime, blocks: BlockStore,
-                     base: str) -> dict[str, Any]:
-    """Both files of every year, from each year's block of rows: kept from the previous build when the year's
-    results, the row it starts at and the columns are the same."""
-    what = f"Kết quả đánh giá Đơn vị học tập các năm {data.years[0]}–{data.years[-1]}"
-    headers, widths = [c.label for c in columns], [c.width for c in columns]
-    layout = key_of(base, "khoi-tat-ca", when.isoformat(), json.dumps([[c.name for c in columns], headers, widths],
-                                                                       ensure_ascii=False))
-    parts, first = [], 1
-    for year in data.years:
-        yr = data.year(year)
-        key = key_of(layout, str(year), str(first), yr.sha)
-        part = blocks.get(key)
-        if part is None:
-            lines = csv_lines(yr.results, columns, header=False)
-            part = block(headers, widths, label_rows(list(yr.results), columns), first, when, lines)
-            blocks.put(key, part)
-        parts.append(part)
-        first += part.count
-    blocks.prune()
-    # The same bytes as `write_csv` of every row (see `csv_lines`).
-    target = folder / f"{ALL_YEARS}.csv"
-    target.write_bytes(codecs.BOM_UTF8 + csv_lines([], columns) + b"".join(p.csv for p in parts))
-    xlsx = folder / f"{ALL_YEARS}.xlsx"
-    write_blocks(xlsx, "Tất cả các năm", headers, widths, parts, when)
-    found = [frozenset().union(*(p.kinds[i] for p in parts)) for i in range(len(columns))]
-    return {"resources": [_csv_resource(f"{ALL_YEARS}-csv", target, f"{what} (CSV)"),
-                          _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)", xlsx_schema(columns, found))],
-            "files": [_file("CSV", target), _file("Excel (XLSX)", xlsx)]}
+class AllYearsBlocks:
+    """The all-years files, from one block of rows per year: kept from the previous build when the year's
+    results, the row it starts at and the columns are the same, else made from the year's rendered rows."""
+
+    def __init__(self, data: SiteData, columns: list[Column], when: datetime, store: BlockStore, base: str) -> None:
+        self.data, self.columns, self.when, self.store = data, columns, when, store
+        self.headers, self.widths = [c.label for c in columns], [c.width for c in columns]
+        layout = key_of(base, "khoi-tat-ca", when.isoformat(),
+                        json.dumps([[c.name for c in columns], self.headers, self.widths], ensure_ascii=False))
+        self.first: dict[int, int] = {}
+        self.keys: dict[int, str] = {}
+        self.parts: dict[int, Block] = {}
+        first = 1
+        for year in data.years:  # a year's rows start after every earlier year's
+            yr = data.year(year)
+            self.first[year] = first
+            self.keys[year] = key_of(layout, str(year), str(first), yr.sha)
+            part = store.get(self.keys[year])
+            if part is not None and part.count == len(yr.results):
+                self.parts[year] = part
+            first += len(yr.results)
+
+    def kept(self, year: int) -> bool:
+        return year in self.parts
+
+    def make(self, year: int, rendered: Rendered) -> None:
+        yr = self.data.year(year)
+        part = Block(place(rendered, self.first[year]), self.first[year], rendered.count, rendered.kinds,
+                     csv_lines(yr.results, self.columns, header=False))
+        self.store.put(self.keys[year], part)
+        self.parts[year] = part
+
+    def write(self, folder: Path) -> dict[str, Any]:
+        data = self.data
+        parts = [self.parts[y] for y in data.years]
+        self.store.prune()
+        what = f"Kết quả đánh giá Đơn vị học tập các năm {data.years[0]}–{data.years[-1]}"
+        # The same bytes as a year's table of every row (see `csv_lines`).
+        target = folder / f"{ALL_YEARS}.csv"
+        target.write_bytes(codecs.BOM_UTF8 + csv_lines([], self.columns) + b"".join(p.csv for p in parts))
+        xlsx = folder / f"{ALL_YEARS}.xlsx"
+        write_blocks(xlsx, "Tất cả các năm", self.headers, self.widths, parts, self.when)
+        found = [frozenset().union(*(p.kinds[i] for p in parts)) for i in range(len(self.columns))]
+        return {"resources": [_csv_resource(f"{ALL_YEARS}-csv", target, f"{what} (CSV)"),
+                              _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)",
+                                             xlsx_schema(self.columns, found))],
+                "files": [_file("CSV", target), _file("Excel (XLSX)", xlsx)]}

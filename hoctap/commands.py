@@ -23,6 +23,7 @@ from hoctap.project import Project, ProjectError
 from hoctap.report import markdown_summary, text_report, warning_lines
 from hoctap.site_build import build_site, check_output_folder
 from intake.errors import IntakeError
+from scoring.registry import Registry
 from scoring.results import ScoreReport
 from scoring.results_json import document
 from scoring.tab_status import tab_statuses
@@ -96,10 +97,13 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
     return 1 if args.strict and report.rejected else 0
 
 
-def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake, report: ScoreReport | None) -> str:
+def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake, report: ScoreReport | None,
+             reg: Registry | None = None) -> str:
     """Write the results folder (unless it is current: `report` None); return what to say once the site is built."""
     if report is not None:
-        pipeline.write_results(project, report, intake, inputs=pipeline.inputs_digest(project, intake))
+        # --full: every year is serialised again, whatever its inputs.
+        pipeline.write_results(project, report, intake, reg, inputs=pipeline.inputs_digest(project, intake),
+                               year_keys=pipeline.year_inputs(project, intake), reuse=not getattr(args, "full", False))
         c: Mapping[str, int] = report.counts()
     else:
         c = pipeline.current_counts(project, pipeline.inputs_digest(project, intake)) or {"scored": 0, "rejected": 0}
@@ -122,16 +126,20 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
     Runs in a process of its own (`_apart`); returns what to say once the site is built.
     """
     intake = _intake(args, project)
+    reg = None
     if report_first:
-        report: ScoreReport | None = pipeline.score_intake(intake, project)
+        reg = pipeline.registry(project)  # read once: scored and written with the same registry
+        report: ScoreReport | None = pipeline.score_intake(intake, project, reg)
         assert report is not None
         print(text_report(report, intake.label) + "\n", flush=True)
         _publish_report(report, intake.label)
     else:
         # Sources, registry, decisions, settings and rules as when the results were written: nothing to score.
         current = not args.full and pipeline.current_counts(project, pipeline.inputs_digest(project, intake)) is not None
-        report = None if current else pipeline.score_intake(intake, project)
-    return _results(args, project, intake, report)
+        if not current:
+            reg = pipeline.registry(project)
+        report = None if reg is None else pipeline.score_intake(intake, project, reg)
+    return _results(args, project, intake, report, reg)
 
 
 def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -178,19 +179,60 @@ def _code_digest(h: Any) -> None:
             h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
 
 
-def inputs_digest(project: Project, intake: Intake) -> str:
-    """Everything the results folder is made from: the sources' bytes, the registry, the decisions, the settings,
+def _settled_inputs(project: Project, intake: Intake) -> Any:
+    """The digest of what every result is made from but the sources: the registry, the decisions, the settings,
     the readers and rules, and the day (a year too far ahead of today is refused)."""
     h = hashlib.blake2b(digest_size=20)
-    for source in intake.collected.sources:
-        h.update(f"{source.origin}={source.sha256};".encode())
     h.update(f"sample={intake.sample};today={clock.today().isoformat()};".encode())
     for name in ("registry", "decisions"):
         path = project.path(name)
         h.update(name.encode() + (path.read_bytes() if path.is_file() else b"-"))
     h.update(json.dumps(dict(project.settings.values), sort_keys=True, ensure_ascii=False, default=str).encode())
     _code_digest(h)
-    return h.hexdigest()
+    return h
+
+
+def inputs_digest(project: Project, intake: Intake) -> str:
+    """Everything the results folder is made from: the sources' bytes and `_settled_inputs`."""
+    h = _settled_inputs(project, intake)
+    for source in intake.collected.sources:
+        h.update(f"{source.origin}={source.sha256};".encode())
+    return str(h.hexdigest())
+
+
+def year_inputs(project: Project, intake: Intake) -> dict[int, str] | None:
+    """Per assessment year, a digest of what that year's results are made from, so that a year whose inputs did
+    not change is not written again (`write_results_folder`).
+
+    A year reads its own rows and, for the change in points, the years before it; so its digest covers
+    `_settled_inputs` and every source holding a row of that year or an earlier one. A source with a row whose
+    year cannot be read counts for every year. None when rows cannot be traced to their sources.
+    """
+    from scoring.table_cells import codes, raw
+    from scoring.table_cells import year as parse_year
+
+    sources = intake.collected.sources
+    frame = intake.collected.submissions.frame()
+    if sum(s.rows for s in sources) != len(frame):
+        return None
+    years = codes(raw(frame, "year"), parse_year)
+    earliest: list[tuple[int, str]] = []
+    start = 0
+    for source in sources:
+        held = years[start:start + source.rows]
+        start += source.rows
+        if held.size:
+            first = int(held.min()) if (held >= 0).all() else -1
+            earliest.append((first, f"{source.origin}={source.sha256};"))
+    settled = _settled_inputs(project, intake)
+    out: dict[int, str] = {}
+    for y in sorted({int(v) for v in years if v >= 0}):
+        h = settled.copy()
+        for first, record in earliest:
+            if first <= y:
+                h.update(record.encode())
+        out[y] = h.hexdigest()
+    return out
 
 
 def current_counts(project: Project, digest: str) -> Mapping[str, int] | None:
@@ -200,7 +242,7 @@ def current_counts(project: Project, digest: str) -> Mapping[str, int] | None:
 
 
 def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Registry | None = None,
-                  inputs: str = "") -> Published:
+                  inputs: str = "", year_keys: Mapping[int, str] | None = None, *, reuse: bool = True) -> Published:
     """The results folder inside the project (`.hoctap/ket-qua/`), where plain `pelican` finds it too."""
     reg = reg or registry(project)
     options = scoring_options(project, reg)
@@ -221,7 +263,8 @@ def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Re
     if not report.results:
         raise IntakeError("Không có kết quả hợp lệ nào để công bố: trang cũ được giữ nguyên.")
     try:
-        changed = write_results_folder(report, reg, options.rubrics, project.results_dir, info)
+        changed = write_results_folder(report, reg, options.rubrics, project.results_dir, info, year_keys,
+                                       reuse=reuse, verify=bool(os.environ.get("HOCTAP_VERIFY_REUSE")))
     except OSError as exc:
         raise ProjectError(f"Không ghi được kết quả vào {project.results_dir}: {exc.strerror or exc}.") from None
     return Published(project.results_dir, changed)

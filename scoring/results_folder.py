@@ -139,26 +139,44 @@ def _unit_json(u: Unit) -> dict[str, Any]:
 
 
 def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubrics, target: Path,
-                         info: PublicationInfo) -> list[Path]:
-    """Write the folder; files whose content did not change keep their bytes and time. Returns what changed."""
+                         info: PublicationInfo, year_keys: Mapping[int, str] | None = None, *,
+                         reuse: bool = True, verify: bool = False) -> list[Path]:
+    """Write the folder; files whose content did not change keep their bytes and time. Returns what changed.
+
+    `year_keys` (`hoctap.pipeline.year_inputs`): each year's files are stamped with the key they were written
+    from, and with `reuse` a year whose stamp matches is not serialised again: its files are already those
+    bytes. `verify` serialises it anyway and raises if the bytes differ (a key that missed an input).
+    """
     target.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
     years = report.years
     for year in years:
-        doc = year_document(report, year, registry, rubrics, info)
-        path = target / f"ket-qua-{year}.json"
-        if _atomic_write(path, _json_bytes(doc)):
+        path, csv_path = target / f"ket-qua-{year}.json", target / f"ket-qua-{year}.csv"
+        key = (year_keys or {}).get(year)
+        stamp = target / f".ket-qua-{year}.key"
+        recorded = _text_of(stamp) if reuse and key else None
+        if recorded is not None and recorded == _stamp(key or "", path, csv_path):
+            if verify:
+                _verify_year(report, year, registry, rubrics, info, path, csv_path)
+            continue
+        # The key goes last: a build stopped halfway leaves no key, and the year is written again next time.
+        stamp.unlink(missing_ok=True)
+        json_bytes, csv_bytes = _year_files(report, year, registry, rubrics, info)
+        if _atomic_write(path, json_bytes):
             changed.append(path)
-        one = report.for_year(year)
-        table = frame(one.results, _columns(rubrics, doc["rubric"], year))
-        csv_path = target / f"ket-qua-{year}.csv"
-        if _atomic_write(csv_path, table.to_csv(index=False).encode("utf-8")):
+        if _atomic_write(csv_path, csv_bytes):
             changed.append(csv_path)
+        if key:
+            _atomic_write(stamp, (_stamp(key, path, csv_path) or "").encode())
     for stale in target.glob("ket-qua-*.*"):
         stem = stale.stem.removeprefix("ket-qua-")
         if stem.isdigit() and int(stem) not in years:
             stale.unlink()
             changed.append(stale)
+    for stale in target.glob(".ket-qua-*.key"):
+        stem = stale.name.removeprefix(".ket-qua-").removesuffix(".key")
+        if not stem.isdigit() or int(stem) not in years or not (year_keys or {}).get(int(stem)):
+            stale.unlink()
     index = {
         "contract": CONTRACT_VERSION,
         "sample": info.sample,
@@ -180,6 +198,36 @@ def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubri
     if _atomic_write(index_path, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8")):
         changed.append(index_path)
     return changed
+
+
+def _year_files(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics,
+                info: PublicationInfo) -> tuple[bytes, bytes]:
+    """The year's JSON document and its public CSV table."""
+    doc = year_document(report, year, registry, rubrics, info)
+    table = frame(report.for_year(year).results, _columns(rubrics, doc["rubric"], year))
+    return _json_bytes(doc), table.to_csv(index=False).encode("utf-8")
+
+
+def _verify_year(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics, info: PublicationInfo,
+                 path: Path, csv_path: Path) -> None:
+    json_bytes, csv_bytes = _year_files(report, year, registry, rubrics, info)
+    if path.read_bytes() != json_bytes or csv_path.read_bytes() != csv_bytes:
+        raise ResultsError(f"Kết quả năm {year} được giữ lại nhưng khác bản tính mới (khóa thiếu một đầu vào).")
+
+
+def _stamp(key: str, *files: Path) -> str | None:
+    """The year's key with the digest of each file written from it: files changed since do not match."""
+    try:
+        return " ".join([key, *(hashlib.blake2b(f.read_bytes(), digest_size=20).hexdigest() for f in files)])
+    except OSError:
+        return None
+
+
+def _text_of(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
 
 
 def recorded_inputs(folder: Path) -> tuple[str, Mapping[str, int]] | None:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from support import ROOT_REPO, hoctap
 
+from hoctap import pipeline
 from hoctap.project import Project
 from hoctap.site_build import manifest_path
 
@@ -207,6 +208,29 @@ def test_a_failed_incremental_build_leaves_the_previous_site_byte_for_byte(proje
     assert done.returncode == 1 and "lỗi" in done.stderr
     assert tree(project / "out") == before
     assert not list(project.glob(".out.dang-dung-*"))
+
+
+def test_a_years_results_are_written_again_only_when_its_own_or_an_earlier_years_source_changed(project: Path) -> None:
+    """A year's results are made from its rows and, for the change in points, the years before it: editing
+    2023's file moves the keys of 2023 and later only, and the results folder (written again for those years
+    only, the others verified) still equals a full build's."""
+    proj = Project.open(project=project)
+    before = pipeline.year_inputs(proj, pipeline.collect(proj, project / "nguon"))
+    assert before is not None and sorted(before) == [2020, 2021, 2022, 2023, 2024, 2025]
+    edit_csv(project / "nguon" / "ket-qua-2023.csv",
+             lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
+                           for i, r in enumerate(rows)])
+    after = pipeline.year_inputs(proj, pipeline.collect(proj, project / "nguon"))
+    assert after is not None
+    assert [y for y in before if before[y] != after[y]] == [2023, 2024, 2025]
+    stamps = {p.name: p.read_text(encoding="utf-8") for p in proj.results_dir.glob(".ket-qua-*.key")}
+    same_as_full(project)
+    now = {p.name: p.read_text(encoding="utf-8") for p in proj.results_dir.glob(".ket-qua-*.key")}
+    assert sorted(now) == sorted(stamps) and now[".ket-qua-2022.key"] == stamps[".ket-qua-2022.key"]
+    assert now[".ket-qua-2023.key"] != stamps[".ket-qua-2023.key"]
+    # A year's file changed by anything but hoctap no longer matches its stamp: it is written again.
+    (proj.results_dir / "ket-qua-2021.csv").write_bytes(b"sua tay\n")
+    same_as_full(project)
 
 
 def test_a_row_whose_year_cannot_be_read(project: Path) -> None:

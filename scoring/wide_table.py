@@ -39,7 +39,9 @@ class Part(Protocol):
 
     def origin(self, i: int) -> Place: ...
 
-    def frame(self) -> pd.DataFrame: ...
+    def frame(self) -> pd.DataFrame:
+        """The part's wide table, without gaps (see `_without_gaps`)."""
+        ...
 
 
 def frame_of(subs: Sequence[Submission]) -> pd.DataFrame:
@@ -170,7 +172,14 @@ class Submissions(Sequence[Submission]):
             return frame_of([])
         if len(frames) == 1:
             return frames[0]
-        return _without_gaps(pd.concat(frames, ignore_index=True, sort=False))  # a column one part lacks is NaN
+        # Each part's table has no gap already: only a column some part lacks is NaN in that part's rows.
+        everywhere = set.intersection(*(set(f.columns) for f in frames))
+        frame = pd.concat(frames, ignore_index=True, sort=False)
+        gaps = [c for c in frame.columns if c not in everywhere]
+        if gaps:
+            frame[gaps] = frame[gaps].astype(object).fillna("")
+        frame["irregular"] = frame["irregular"].astype(bool)
+        return frame
 
 
 def as_submissions(subs: Sequence[Submission]) -> Submissions:

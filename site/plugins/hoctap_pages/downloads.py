@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -75,7 +76,7 @@ def csv_lines(rows: Sequence[ResultRow], columns: list[Column], *, header: bool 
 
 
 def _infer_type(values: list[str]) -> str:
-    present = [v for v in values if v != ""]
+    present = set(values) - {""}  # each distinct value is tried once: a column of "dat" and "khong-dat" is two
     if not present:
         return "string"
 
@@ -102,7 +103,8 @@ def csv_schema(path: Path) -> dict[str, Any]:
     if not rows:
         return {"fields": []}
     header, body = rows[0], rows[1:]
-    return {"fields": [{"name": name, "type": _infer_type([r[i] if i < len(r) else "" for r in body])}
+    columns = list(itertools.zip_longest(*body, fillvalue=""))
+    return {"fields": [{"name": name, "type": _infer_type(list(columns[i]) if i < len(columns) else [])}
                        for i, name in enumerate(header)]}
 
 

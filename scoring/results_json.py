@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, cast
 
+from scoring.lazy_mapping import LazyMapping
 from scoring.problems import Rejection
 from scoring.results import (
     Basis,
@@ -120,6 +122,22 @@ def _check_from_json(key: str, d: Mapping[str, Any]) -> IndicatorCheck:
     )
 
 
+def _checks_from_json(checks: Mapping[str, Any]) -> dict[str, IndicatorCheck]:
+    try:
+        return {k: _check_from_json(k, v) for k, v in checks.items()}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ContractError(f"kết quả chỉ tiêu không đúng hợp đồng ({type(exc).__name__}: {exc})") from None
+
+
+def _lazy_checks(checks: Any) -> LazyMapping[str, IndicatorCheck]:
+    """The checks, made into objects when first read: a rebuild that reads one year's checks (its pages and
+    downloads) does not build every year's hundreds of thousands. Their shape is checked now."""
+    if not isinstance(checks, dict) or not all(isinstance(v, dict) and "result" in v and "by_level" in v
+                                               for v in checks.values()):
+        raise ContractError("kết quả chỉ tiêu không đúng hợp đồng")
+    return LazyMapping(partial(_checks_from_json, checks))
+
+
 def _outcome_to_json(outcome: Outcome) -> dict[str, Any]:
     if isinstance(outcome, PointsOutcome):
         return {
@@ -151,7 +169,7 @@ def _outcome_from_json(method: str, d: Mapping[str, Any]) -> Outcome:
         return LevelsOutcome(
             set=str(d["set"]), level_requested=int(d["level_requested"]), level_met=int(d["level_met"]),
             self_level_met=int(d["self_level_met"]),
-            checks={k: _check_from_json(k, v) for k, v in d["checks"].items()},
+            checks=_lazy_checks(d["checks"]),
             criteria_met={k: bool(v) for k, v in d["criteria_met"].items()},
             learners=d.get("learners"), learners_cdht=d.get("learners_cdht"), council_reasons=d.get("council_reasons"),
         )

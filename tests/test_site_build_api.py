@@ -106,6 +106,24 @@ def test_broken_results_file_fails_the_build_and_keeps_the_previous_site(small_s
     assert not list(output.parent.glob(".output.dang-dung-*"))  # no half-built folder left behind
 
 
+@pytest.mark.parametrize("damage", ["a check that is not an object", "a level that is not a number"])
+def test_a_damaged_check_fails_the_build_with_the_contracts_message(small_site: SmallSite, tmp_path: Path,
+                                                                   damage: str) -> None:
+    """Checks are made into objects when first read; a damaged one still fails the build, and says why."""
+    project = copy_project(small_site, tmp_path / "du-an")
+    path = project.results_dir / "ket-qua-2024.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    checks = next(r for r in data["results"] if r["method"] == "levels")["outcome"]["checks"]
+    first = next(iter(checks))
+    if damage == "a check that is not an object":
+        checks[first] = "dat"
+    else:
+        checks[first]["by_level"] = {"mot": "dat"}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(SiteBuildError, match=r"không đúng hợp đồng"):
+        build_site(project, tmp_path / "out")
+
+
 def test_a_results_folder_of_another_version_is_refused(small_site: SmallSite, tmp_path: Path) -> None:
     project = copy_project(small_site, tmp_path / "du-an")
     index = project.results_dir / "index.json"

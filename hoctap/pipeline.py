@@ -7,12 +7,14 @@ into the project; only a pull from Google Sheets adds to the snapshot archive.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,27 +170,39 @@ class Published:
     changed: list[Path] = field(default_factory=list)
 
 
-def _code_digest(h: Any) -> None:
-    """The readers and the rules: a change to either may change every result."""
+@functools.cache
+def _code_fingerprint() -> bytes:
+    """The readers, the rules, the shell that hands them their settings (default periods and targets, deadlines,
+    authorities), and the libraries that write the results folder's bytes: a change to any may change every
+    result. The same for the whole process."""
+    import hoctap
     import intake as intake_package
     import scoring
 
-    for package in (intake_package, scoring):
+    h = hashlib.blake2b(digest_size=20)
+    for package in (hoctap, intake_package, scoring):
         root = Path(str(package.__file__)).resolve().parent
         for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts):
-            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            h.update(package.__name__.encode() + b"/" + path.relative_to(root).as_posix().encode() + b"\0"
+                     + path.read_bytes() + b"\0")
+    for dist in ("pandas", "numpy", "orjson"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=-;".encode())
+    return h.digest()
 
 
 def _settled_inputs(project: Project, intake: Intake) -> Any:
-    """The digest of what every result is made from but the sources: the registry, the decisions, the settings,
-    the readers and rules, and the day (a year too far ahead of today is refused)."""
+    """A hash, still open, of what every result is made from but the sources: the registry, the decisions, the
+    settings, the code (`_code_fingerprint`), and the day (a year too far ahead of today is refused)."""
     h = hashlib.blake2b(digest_size=20)
     h.update(f"sample={intake.sample};today={clock.today().isoformat()};".encode())
     for name in ("registry", "decisions"):
         path = project.path(name)
         h.update(name.encode() + (path.read_bytes() if path.is_file() else b"-"))
     h.update(json.dumps(dict(project.settings.values), sort_keys=True, ensure_ascii=False, default=str).encode())
-    _code_digest(h)
+    h.update(_code_fingerprint())
     return h
 
 

@@ -138,3 +138,10 @@ def frame(rows: Sequence[ResultRow], columns: Sequence[Column], *, labels: bool 
         data[col.label if labels else col.name] = [neutralise(read(r)) for r in rows]
     # object columns: a whole number stays 10 (not 10.0) in a column that also holds 9.5 or a blank.
     return pd.DataFrame(data, columns=[c.label if labels else c.name for c in columns], dtype=object)
+
+
+def csv_lines(rows: Sequence[ResultRow], columns: Sequence[Column], *, header: bool = True) -> bytes:
+    """The codes table as CSV lines (UTF-8, "\n", no byte-order mark): the results folder's table, the downloads
+    (with a byte-order mark) and the all-years blocks. Object columns: each value is written as it is, so the
+    lines of some rows are the same whichever rows surround them."""
+    return frame(rows, columns).to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")

@@ -26,7 +26,7 @@ import orjson
 
 from scoring.errors import ScoringError
 from scoring.points import PointsRubric
-from scoring.publication import frame, levels_columns, points_columns
+from scoring.publication import csv_lines, levels_columns, points_columns
 from scoring.registry import Registry, Unit
 from scoring.results import Authority, Deadline, Recognition, ResultRow, ScoreReport, SubmissionStatus
 from scoring.results_json import (
@@ -87,8 +87,9 @@ def _atomic_write(path: Path, content: bytes) -> bool:
 
 
 def _json_bytes(doc: Any) -> bytes:
-    """Compact UTF-8 JSON, the same bytes as `json.dumps(doc, ensure_ascii=False, separators=(",", ":"))`:
-    orjson writes a national year's 50 MB in a tenth of the time."""
+    """Compact UTF-8 JSON. orjson writes a national year's 50 MB in a tenth of `json.dumps`'s time; its bytes
+    are `json.dumps(doc, ensure_ascii=False, separators=(",", ":"))`'s but for the spelling of very small
+    floats (1e-7, not 1e-07), which every JSON reader reads as the same number."""
     return orjson.dumps(doc)
 
 
@@ -144,18 +145,19 @@ def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubri
     """Write the folder; files whose content did not change keep their bytes and time. Returns what changed.
 
     `year_keys` (`hoctap.pipeline.year_inputs`): each year's files are stamped with the key they were written
-    from, and with `reuse` a year whose stamp matches is not serialised again: its files are already those
-    bytes. `verify` serialises it anyway and raises if the bytes differ (a key that missed an input).
+    from and their digests, and with `reuse` a year whose stamp matches is not serialised again: its files are
+    already those bytes. `verify` serialises it anyway and raises if the bytes differ (a key that missed an
+    input). The stamps also tell `recorded_inputs` that no file was changed since.
     """
     target.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
     years = report.years
     for year in years:
         path, csv_path = target / f"ket-qua-{year}.json", target / f"ket-qua-{year}.csv"
-        key = (year_keys or {}).get(year)
+        key = (year_keys or {}).get(year) or "-"  # "-": no key to reuse by; the files are still stamped
         stamp = target / f".ket-qua-{year}.key"
-        recorded = _text_of(stamp) if reuse and key else None
-        if recorded is not None and recorded == _stamp(key or "", path, csv_path):
+        recorded = _text_of(stamp) if reuse and key != "-" else None
+        if recorded is not None and recorded == _stamp(key, path, csv_path):
             if verify:
                 _verify_year(report, year, registry, rubrics, info, path, csv_path)
             continue
@@ -166,8 +168,7 @@ def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubri
             changed.append(path)
         if _atomic_write(csv_path, csv_bytes):
             changed.append(csv_path)
-        if key:
-            _atomic_write(stamp, (_stamp(key, path, csv_path) or "").encode())
+        _atomic_write(stamp, (_stamp(key, path, csv_path) or "").encode())
     for stale in target.glob("ket-qua-*.*"):
         stem = stale.stem.removeprefix("ket-qua-")
         if stem.isdigit() and int(stem) not in years:
@@ -175,7 +176,7 @@ def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubri
             changed.append(stale)
     for stale in target.glob(".ket-qua-*.key"):
         stem = stale.name.removeprefix(".ket-qua-").removesuffix(".key")
-        if not stem.isdigit() or int(stem) not in years or not (year_keys or {}).get(int(stem)):
+        if not stem.isdigit() or int(stem) not in years:
             stale.unlink()
     index = {
         "contract": CONTRACT_VERSION,
@@ -204,8 +205,7 @@ def _year_files(report: ScoreReport, year: int, registry: Registry, rubrics: Rub
                 info: PublicationInfo) -> tuple[bytes, bytes]:
     """The year's JSON document and its public CSV table."""
     doc = year_document(report, year, registry, rubrics, info)
-    table = frame(report.for_year(year).results, _columns(rubrics, doc["rubric"], year))
-    return _json_bytes(doc), table.to_csv(index=False).encode("utf-8")
+    return _json_bytes(doc), csv_lines(report.for_year(year).results, _columns(rubrics, doc["rubric"], year))
 
 
 def _verify_year(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics, info: PublicationInfo,
@@ -231,7 +231,8 @@ def _text_of(path: Path) -> str | None:
 
 
 def recorded_inputs(folder: Path) -> tuple[str, Mapping[str, int]] | None:
-    """The inputs digest and counts the folder's index records, when the folder is whole; else None."""
+    """The inputs digest and counts the folder's index records, when the folder is whole (every year's files
+    as their stamp says hoctap wrote them); else None."""
     try:
         index = json.loads((folder / "index.json").read_bytes())
         years = [int(y) for y in index["years"]]
@@ -239,9 +240,16 @@ def recorded_inputs(folder: Path) -> tuple[str, Mapping[str, int]] | None:
         inputs = str(index.get("inputs") or "")
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if index.get("contract") != CONTRACT_VERSION or not all((folder / f"ket-qua-{y}.json").is_file() for y in years):
+    if index.get("contract") != CONTRACT_VERSION or not all(_intact(folder, y) for y in years):
         return None
     return inputs, counts
+
+
+def _intact(folder: Path, year: int) -> bool:
+    """The year's files are the bytes its stamp records (none changed by hand, none half-written)."""
+    recorded = _text_of(folder / f".ket-qua-{year}.key")
+    key = recorded.split(" ", 1)[0] if recorded else ""
+    return bool(key) and recorded == _stamp(key, folder / f"ket-qua-{year}.json", folder / f"ket-qua-{year}.csv")
 
 
 def _same_data(index: dict[str, Any], path: Path) -> bool:
@@ -312,6 +320,7 @@ class PublishedYear:
     csv_path: Path
     # For incremental site builds: a digest of the file, and of what it says about each unit.
     sha: str = ""
+    csv_sha: str = ""  # the downloads copy the year's CSV
     unit_digests: Mapping[str, str] = field(default_factory=dict)
 
     # Indexed once: every unit page asks every year about its unit.
@@ -398,6 +407,11 @@ def _unit_digests(data: dict[str, Any]) -> dict[str, str]:
 def _load_year(folder: Path, year: int) -> PublishedYear:
     path = folder / f"ket-qua-{year}.json"
     data = _read_json(path)
+    csv_path = folder / f"ket-qua-{year}.csv"
+    try:
+        csv_bytes = csv_path.read_bytes()
+    except OSError:
+        raise ResultsError(f"Thiếu tệp kết quả {csv_path}: hãy chạy «hoctap run» (hoặc «hoctap build») trước.") from None
     try:
         target = data.get("cdht_target")
         a = data["authority"]
@@ -412,8 +426,9 @@ def _load_year(folder: Path, year: int) -> PublishedYear:
             status=tuple(StatusEntry(str(s["unit_id"]), str(s["name"]), str(s["group"]), s["status"],
                                      date.fromisoformat(s["submitted"]) if s.get("submitted") else None)
                          for s in data["status"]),
-            json_path=path, csv_path=folder / f"ket-qua-{year}.csv",
+            json_path=path, csv_path=csv_path,
             sha=hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest(), unit_digests=_unit_digests(data),
+            csv_sha=hashlib.blake2b(csv_bytes, digest_size=20).hexdigest(),
         )
     except (KeyError, TypeError, ValueError, ContractError) as exc:
         raise ResultsError(f"{path.name}: không đúng cấu trúc kết quả ({exc}).") from None

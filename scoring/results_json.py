@@ -122,20 +122,21 @@ def _check_from_json(key: str, d: Mapping[str, Any]) -> IndicatorCheck:
     )
 
 
-def _checks_from_json(checks: Mapping[str, Any]) -> dict[str, IndicatorCheck]:
+def _checks_from_json(checks: Mapping[str, Any], where: str) -> dict[str, IndicatorCheck]:
     try:
         return {k: _check_from_json(k, v) for k, v in checks.items()}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ContractError(f"kết quả chỉ tiêu không đúng hợp đồng ({type(exc).__name__}: {exc})") from None
+        raise ContractError(f"{where}: kết quả chỉ tiêu không đúng hợp đồng ({type(exc).__name__}: {exc})") from None
 
 
-def _lazy_checks(checks: Any) -> LazyMapping[str, IndicatorCheck]:
+def _lazy_checks(checks: Any, where: str) -> LazyMapping[str, IndicatorCheck]:
     """The checks, made into objects when first read: a rebuild that reads one year's checks (its pages and
-    downloads) does not build every year's hundreds of thousands. Their shape is checked now."""
+    downloads) does not build every year's hundreds of thousands. Their shape is checked now; a value that does
+    not read is found when they are built, and `where` names the file and unit."""
     if not isinstance(checks, dict) or not all(isinstance(v, dict) and "result" in v and "by_level" in v
                                                for v in checks.values()):
         raise ContractError("kết quả chỉ tiêu không đúng hợp đồng")
-    return LazyMapping(partial(_checks_from_json, checks))
+    return LazyMapping(partial(_checks_from_json, checks, where))
 
 
 def _outcome_to_json(outcome: Outcome) -> dict[str, Any]:
@@ -156,7 +157,7 @@ def _outcome_to_json(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _outcome_from_json(method: str, d: Mapping[str, Any]) -> Outcome:
+def _outcome_from_json(method: str, d: Mapping[str, Any], where: str = "") -> Outcome:
     if method == "points":
         return PointsOutcome(
             points={k: cast(Decimal, dec(v)) for k, v in d["points"].items()},
@@ -169,7 +170,7 @@ def _outcome_from_json(method: str, d: Mapping[str, Any]) -> Outcome:
         return LevelsOutcome(
             set=str(d["set"]), level_requested=int(d["level_requested"]), level_met=int(d["level_met"]),
             self_level_met=int(d["self_level_met"]),
-            checks=_lazy_checks(d["checks"]),
+            checks=_lazy_checks(d["checks"], where),
             criteria_met={k: bool(v) for k, v in d["criteria_met"].items()},
             learners=d.get("learners"), learners_cdht=d.get("learners_cdht"), council_reasons=d.get("council_reasons"),
         )
@@ -206,7 +207,8 @@ def row_from_json(d: Mapping[str, Any]) -> ResultRow:
         return ResultRow(
             unit_id=str(d["unit_id"]), year=int(d["year"]), name=str(d["name"]), short_name=str(d["short_name"]),
             group=str(d["group"]), rubric=str(d["rubric"]), basis=cast(Basis, d["basis"]),
-            outcome=_outcome_from_json(str(d["method"]), d["outcome"]), source=str(d.get("source") or ""),
+            outcome=_outcome_from_json(str(d["method"]), d["outcome"], f"ket-qua-{d['year']}.json, đơn vị {d['unit_id']}"),
+            source=str(d.get("source") or ""),
             members=d.get("members"), cdht=d.get("cdht"), cdht_share=dec(d.get("cdht_share")),
             cdht_meets_target=d.get("cdht_meets_target"), ban_khuyen_hoc=d.get("ban_khuyen_hoc"),
             plan_url=d.get("plan_url"), submitted=_date(d.get("submitted")),

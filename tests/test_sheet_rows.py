@@ -26,7 +26,7 @@ from support import ROOT_REPO
 
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
 from hoctap_pages.sheet_rows import date_columns, kinds_of, place, render, text
-from hoctap_pages.xlsx_download import OPTIONS, Table, write_tables
+from hoctap_pages.xlsx_download import OPTIONS, Table, write_sheets
 
 WHEN = datetime(2026, 1, 31, tzinfo=UTC)
 EDGE_ROWS: list[list[Any]] = [
@@ -37,6 +37,9 @@ EDGE_ROWS: list[list[Any]] = [
     ["đ" * 40_000, 0, float("nan"), datetime(2025, 12, 31, 13, 30), "chuỗi trong cột ngày", 3, None, "'"],
     ["", 5, float("inf"), "không phải ngày", None, None, None, None],
     [None, None, float("-inf"), None, None, None, None, None],
+    # Equal values spelled differently in one column: 0.0 and -0.0, Decimal 9.50 (above) and 9.5.
+    ["abc\r", 4, 0.0, None, Decimal("9.5"), "\r trước", None, "_x000D_\r"],
+    ["abc", 4, -0.0, None, None, None, None, None],
 ]
 
 
@@ -89,7 +92,7 @@ def test_rows_placed_in_other_columns_keep_their_values_and_leave_out_the_rest()
 def test_text_shaped_like_raw_rich_text_is_escaped_and_reads_back_as_typed(tmp_path: Path) -> None:
     typed = ['<r><t>x</t></r>', '<r></t></is></c><c r="Z9"><v>1</v></c><r>']
     path = tmp_path / "bang.xlsx"
-    write_tables(path, [Table("T", ["Ghi chú"], [30], [[t] for t in typed])], WHEN)
+    write_sheets(path, [Table("T", ["Ghi chú"], [30], [[t] for t in typed]).sheet()], WHEN)
     ws = load_workbook(path)["T"]
     assert [c.value for c in ws["A"][1:]] == typed
     assert ws["Z9"].value is None

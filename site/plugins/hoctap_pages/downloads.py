@@ -26,7 +26,7 @@ from typing import Any
 
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
-from scoring.publication import Column, all_years_columns, frame, levels_columns, points_columns
+from scoring.publication import Column, all_years_columns, csv_lines, levels_columns, points_columns
 from scoring.results import ResultRow
 from scoring.results_folder import PublishedYear
 from scoring.rubric import default_rubrics
@@ -67,12 +67,6 @@ def label_rows(rows: Sequence[ResultRow], columns: list[Column]) -> list[list[An
     """The Excel values (labels, not codes) of every row."""
     reads = [c.label_value or c.code for c in columns]
     return [[read(r) for read in reads] for r in rows]
-
-
-def csv_lines(rows: Sequence[ResultRow], columns: list[Column], *, header: bool = True) -> bytes:
-    """The codes table as CSV lines (UTF-8, no byte-order mark). Object columns: each value is written as it
-    is, so the lines of some rows are the same whichever rows surround them."""
-    return frame(rows, columns).to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
 
 
 def _infer_type(values: list[str]) -> str:
@@ -167,7 +161,8 @@ def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None 
     own = {year: year_columns(data, year) for year in data.years}
     titles = {r.id: r.info.short_title for r in default_rubrics()}
     every = all_years_columns([own[y] for y in data.years], titles)
-    keys = {y: key_of(base, "du-lieu", str(y), when.isoformat(), data.year(y).sha) for y in data.years}
+    keys = {y: key_of(base, "du-lieu", str(y), when.isoformat(), data.year(y).sha, data.year(y).csv_sha)
+            for y in data.years}
     all_key = key_of(base, "du-lieu:all", *(keys[y] for y in sorted(data.years, reverse=True)))
     all_names = [f"{ALL_YEARS}.csv", f"{ALL_YEARS}.xlsx"]
     all_done = _reused(cache, "du-lieu:all", all_key, all_names) if data.years else None

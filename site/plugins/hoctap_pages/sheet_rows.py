@@ -71,13 +71,11 @@ def excel_serial(value: date) -> float:
     return serial + 1 if serial > 59 else serial
 
 
-def _escape_text(value: str) -> str:
+def _control_escaped(value: str) -> str:
+    """Control characters as Excel's `_xHHHH_`, and a literal `_xHHHH_` escaped so it stays itself."""
     value = _ESCAPED_ESCAPE.sub(r"_x005F\1", value)
     value = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", value)
-    value = value.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    if _NEEDS_ESCAPE.search(value):
-        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value
+    return value.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 
 
 def _number(value: float, style: str) -> str:
@@ -89,8 +87,11 @@ def _number(value: float, style: str) -> str:
 
 
 def _string(value: str, style: str) -> str:
+    value = _control_escaped(value)
     preserve = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-    return f'{style} t="inlineStr"><is><t{preserve}>{_escape_text(value)}</t></is></c>'
+    if _NEEDS_ESCAPE.search(value):
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'{style} t="inlineStr"><is><t{preserve}>{value}</t></is></c>'
 
 
 def _cell(value: Any, style: str) -> tuple[str, str]:
@@ -140,7 +141,8 @@ def render(rows: Sequence[Sequence[Any]], width: int) -> Rendered:
         for i, v in enumerate(row):
             if v is None:
                 continue
-            key = (v.__class__, v)
+            # By spelling, not equality: 0.0 and -0.0, or Decimal 9.5 and 9.50, are equal but written differently.
+            key = (v.__class__, v if v.__class__ in (str, int, bool) else repr(v))
             xml = seen[i].get(key)
             if xml is None:
                 xml = seen[i][key] = _cell(v, styles[i])[0]

@@ -133,11 +133,6 @@ def write_sheets(path: Path, sheets: Sequence[Sheet], when: datetime) -> None:
         path.write_bytes(_reproducible(scratch.read_bytes(), when, splice))
 
 
-def write_tables(path: Path, tables: Sequence[Table], when: datetime) -> None:
-    """A workbook of one sheet per table."""
-    write_sheets(path, [t.sheet() for t in tables], when)
-
-
 @dataclass(frozen=True)
 class Block:
     """One year's rows of the all-years files: sheet XML from row `first` on, the kinds of its values, and the

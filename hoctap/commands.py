@@ -98,15 +98,16 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
 
 
 def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake, report: ScoreReport | None,
-             reg: Registry | None = None) -> str:
-    """Write the results folder (unless it is current: `report` None); return what to say once the site is built."""
+             reg: Registry | None = None, current: Mapping[str, int] | None = None) -> str:
+    """Write the results folder (unless it is `current`, with these counts: `report` None); return what to say
+    once the site is built."""
     if report is not None:
         # --full: every year is serialised again, whatever its inputs.
         pipeline.write_results(project, report, intake, reg, inputs=pipeline.inputs_digest(project, intake),
                                year_keys=pipeline.year_inputs(project, intake), reuse=not getattr(args, "full", False))
         c: Mapping[str, int] = report.counts()
     else:
-        c = pipeline.current_counts(project, pipeline.inputs_digest(project, intake)) or {"scored": 0, "rejected": 0}
+        c = current or {"scored": 0, "rejected": 0}
     done = f"Trang trong {_output(args, project)}, từ {intake.label}: {c['scored']} phiếu hợp lệ, {c['rejected']} bị từ chối."
     if intake.sample:
         done += "\nLưu ý: đây là dữ liệu mẫu; trang hiển thị dòng «Dữ liệu mẫu» ở mọi trang."
@@ -135,10 +136,11 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         _publish_report(report, intake.label)
     else:
         # Sources, registry, decisions, settings and rules as when the results were written: nothing to score.
-        current = not args.full and pipeline.current_counts(project, pipeline.inputs_digest(project, intake)) is not None
-        if not current:
+        current = None if args.full else pipeline.current_counts(project, pipeline.inputs_digest(project, intake))
+        if current is None:
             reg = pipeline.registry(project)
         report = None if reg is None else pipeline.score_intake(intake, project, reg)
+        return _results(args, project, intake, report, reg, current)
     return _results(args, project, intake, report, reg)
 
 

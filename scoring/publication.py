@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from scoring.levels_rubric import LevelsRubric
+from scoring.points import PointsRubric
 from scoring.results import BASIS_LABELS, CHECK_LABELS, STATUS_LABELS, ResultRow
 from scoring.results_json import number
 from scoring.text import neutralise
@@ -113,6 +115,17 @@ def levels_columns(indicator_ids: Sequence[str]) -> list[Column]:
                lambda r: r.recognition.valid_until_year if r.recognition else None),
         *_common_tail(),
     ]
+
+
+def rubric_columns(rubric: PointsRubric | LevelsRubric | None) -> list[Column]:
+    """A year's table, by the rubric it was assessed by: the results folder's CSV and the year's Excel file
+    (its downloaded CSV is that same table)."""
+    if isinstance(rubric, LevelsRubric):
+        ids = sorted({i for s in rubric.sets.values() for i in s.indicator_ids}, key=lambda i: tuple(map(int, i.split("."))))
+        return levels_columns(ids)
+    if isinstance(rubric, PointsRubric):
+        return points_columns(rubric.indicator_ids, [c.id for c in rubric.criteria])
+    return points_columns([], [])
 
 
 def all_years_columns(year_columns: Sequence[Sequence[Column]], rubric_titles: Mapping[str, str]) -> list[Column]:

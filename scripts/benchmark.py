@@ -109,7 +109,7 @@ def jinja_floor(project: Project, out: Path) -> int:
     from hoctap_pages.formatting import FILTERS
     from hoctap_pages.pages import common_context, site_pages
     from hoctap_pages.site_data import SiteData
-    from scoring.results_folder import load_results_folder
+    from scoring.published import load_results_folder
     from scoring.text import safe_url
 
     env = Environment(loader=FileSystemLoader(SITE / "theme" / "templates"), autoescape=True,

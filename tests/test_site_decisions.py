@@ -26,8 +26,8 @@ from test_install import run, wheel_env  # noqa: F401  (a fixture: the wheel, bu
 
 from hoctap.project import Project
 from hoctap.site_build import build_site
+from scoring.published import PublishedResults, load_results_folder
 from scoring.results import Recognition
-from scoring.results_folder import PublishedResults, load_results_folder
 
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
 from hoctap_pages.decision_lists import decision_slugs

@@ -22,7 +22,7 @@ from conftest import HOSTILE_NAME, HOSTILE_SCRIPT, HOSTILE_URL, SmallSite
 from jinja2 import Environment, FileSystemLoader
 from support import ROOT_REPO, html_files, soup
 
-from scoring.results_folder import PublishedResults, load_results_folder
+from scoring.published import PublishedResults, load_results_folder
 from scoring.text import safe_url
 from scoring.vietnamese import vi_number
 

@@ -24,11 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scoring.levels_rubric import LevelsRubric
-from scoring.points import PointsRubric
-from scoring.publication import Column, all_years_columns, csv_lines, levels_columns, points_columns
+from scoring.publication import Column, all_years_columns, csv_lines, rubric_columns
+from scoring.published import PublishedYear
 from scoring.results import ResultRow
-from scoring.results_folder import PublishedYear
 from scoring.rubric import default_rubrics
 from scoring.text import slugify
 
@@ -51,16 +49,6 @@ def build_time(data: SiteData) -> datetime:
     generated = data.results.generated
     day = generated.astimezone(UTC) if generated.tzinfo else generated
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def year_columns(data: SiteData, year: int) -> list[Column]:
-    rubric = data.rubric(year)
-    if isinstance(rubric, PointsRubric):
-        return points_columns(rubric.indicator_ids, [c.id for c in rubric.criteria])
-    if isinstance(rubric, LevelsRubric):
-        ids = sorted({i for s in rubric.sets.values() for i in s.indicator_ids}, key=lambda i: tuple(map(int, i.split("."))))
-        return levels_columns(ids)
-    return points_columns([], [])
 
 
 def label_rows(rows: Sequence[ResultRow], columns: list[Column]) -> list[list[Any]]:
@@ -158,7 +146,7 @@ def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None 
     folder = output_path / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     when = build_time(data)
-    own = {year: year_columns(data, year) for year in data.years}
+    own = {year: rubric_columns(data.rubric(year)) for year in data.years}
     titles = {r.id: r.info.short_title for r in default_rubrics()}
     every = all_years_columns([own[y] for y in data.years], titles)
     keys = {y: key_of(base, "du-lieu", str(y), when.isoformat(), data.year(y).sha, data.year(y).csv_sha)

@@ -14,7 +14,8 @@ from typing import Any
 from pelican.generators import Generator
 
 from scoring.bulk import give_back_memory
-from scoring.results_folder import ResultsError, load_results_folder
+from scoring.published import load_results_folder
+from scoring.results_folder import ResultsError
 
 from .build_cache import BuildCache, global_key, key_of
 from .decision_lists import write_decision_lists

@@ -1,6 +1,6 @@
 """The results folder as the site sees it: the published results plus the rubric of each year and unit URLs.
 
-Everything comes from `scoring.results_folder` (the one results contract) and
+Everything comes from `scoring.published` (the results folder, read back) and
 `scoring.rubric` (the one source of labels and thresholds); nothing here
 re-derives a rule. Only registry units get pages: a rejected row with an
 unknown id is data on the status page, never a page.
@@ -13,9 +13,9 @@ from functools import cached_property
 
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
+from scoring.published import PublishedResults, PublishedYear
 from scoring.registry import Unit
 from scoring.results import Authority, ResultRow
-from scoring.results_folder import PublishedResults, PublishedYear
 from scoring.rubric import Rubric, default_rubrics
 from scoring.text import fold
 

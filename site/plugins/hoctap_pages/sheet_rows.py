@@ -94,17 +94,15 @@ def _string(value: str, style: str) -> str:
     return f'{style} t="inlineStr"><is><t{preserve}>{value}</t></is></c>'
 
 
-def _cell(value: Any, style: str) -> tuple[str, str]:
-    """The cell's XML after `<c r="…"`, and the kind of value it holds."""
+def _cell(value: Any, style: str) -> str:
+    """The cell's XML after `<c r="…"`, dispatched on the value's type as `kinds_of` counts it."""
     if isinstance(value, bool):
-        return _string("có" if value else "không", style), "string"
-    if isinstance(value, int):
-        return _number(value, style), "integer"
-    if isinstance(value, float):
-        return _number(value, style), "number"
+        return _string("có" if value else "không", style)
+    if isinstance(value, int | float):
+        return _number(value, style)
     if isinstance(value, date):
-        return _number(excel_serial(value), style or f' s="{DATE_STYLE}"'), "date"
-    return _string(text(value), style), "string"
+        return _number(excel_serial(value), style or f' s="{DATE_STYLE}"')
+    return _string(text(value), style)
 
 
 def kinds_of(rows: Sequence[Sequence[Any]], width: int) -> tuple[frozenset[str], ...]:
@@ -145,7 +143,7 @@ def render(rows: Sequence[Sequence[Any]], width: int) -> Rendered:
             key = (v.__class__, v if v.__class__ in (str, int, bool) else repr(v))
             xml = seen[i].get(key)
             if xml is None:
-                xml = seen[i][key] = _cell(v, styles[i])[0]
+                xml = seen[i][key] = _cell(v, styles[i])
             out.append((i, xml))
         cells.append(out)
     return Rendered(cells, found)

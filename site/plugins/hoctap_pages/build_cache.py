@@ -143,8 +143,9 @@ class BuildCache:
         self.reused += len(rels)
         return True
 
-    def record(self, rel: str, key: str, *, content: bool = True) -> None:
-        """`rel` was just written from `key` (`content`: keep a digest of its bytes, for the search key)."""
+    def record(self, rel: str, key: str, *, content: bool = True) -> bytes | None:
+        """`rel` was just written from `key` (`content`: keep a digest of its bytes, for the search key, and
+        return them)."""
         path = self.output / rel
         st = path.stat()
         raw = path.read_bytes() if content else b""
@@ -152,6 +153,7 @@ class BuildCache:
         self.new[rel] = Entry(key, st.st_size, st.st_mtime_ns, sha, b"data-pagefind-body" in raw)
         self.written += 1
         self.written_files.append(rel)
+        return raw if content else None
 
     def write_manifest(self, path: Path) -> None:
         doc = {"version": MANIFEST_VERSION, "files": {k: v.__dict__ for k, v in sorted(self.new.items())},

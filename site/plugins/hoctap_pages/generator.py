@@ -70,30 +70,36 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
         relative = bool(self.settings.get("RELATIVE_URLS"))
         verify = bool(self.settings.get("HOCTAP_VERIFY_REUSE"))
         pages = site_pages(self.data, articles, downloads)
-        # The downloads page lists the files' sizes, so it comes after them; it is not searched. Every other page
-        # is written first, so Pagefind indexes them in its own process while the downloads are being written.
+        # The downloads page lists the files' sizes, so it comes after them. Pagefind indexes each page in its own
+        # process as soon as it is written (when the previous index cannot serve: see `search.IndexJob`).
         later = [p for p in pages if p.template == "du-lieu"]
+        job = None
+        if self.settings.get("HOCTAP_SEARCH", True):
+            SEARCH[output.resolve()] = job = IndexJob(output, cache, base)
+            job.begin()
         for page in [p for p in pages if p.template != "du-lieu"]:
             # The announcements are Pelican's articles: those two pages are always rendered.
             key = None if page.template in ("home", "thong-bao") else keys.key(page.save_as, page.template, page.deps)
+            raw = None
             if key is not None and cache.reuse(page.save_as, key):
                 if verify:
                     verify_reused(writer, self, page, relative, output)
-                continue
-            # Never write through a file linked from the previous site (two pages at one address would).
-            (output / page.save_as).unlink(missing_ok=True)
-            writer.write_file(page.save_as, self.get_template(page.template), self.context,
-                              relative_urls=relative, page_url=page.url, **page.context)
-            if key is not None:
-                cache.record(page.save_as, key)
-        if self.settings.get("HOCTAP_SEARCH", True):
-            SEARCH[output.resolve()] = job = IndexJob(output, cache, base)
-            job.start()
+            else:
+                # Never write through a file linked from the previous site (two pages at one address would).
+                (output / page.save_as).unlink(missing_ok=True)
+                writer.write_file(page.save_as, self.get_template(page.template), self.context,
+                                  relative_urls=relative, page_url=page.url, **page.context)
+                if key is not None:
+                    raw = cache.record(page.save_as, key)
+            if job is not None:
+                job.page(page.save_as, raw)
         downloads.update(write_downloads(self.data, output, cache, keys.base))
         for page in later:
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=relative, page_url=page.url, **page.context)
-        # The search indexer is running: what the pages were made from is no longer needed.
+            if job is not None:
+                job.page(page.save_as)
+        # What the pages were made from is no longer needed while the search index is finished.
         self.data = None
         del keys
         give_back_memory()

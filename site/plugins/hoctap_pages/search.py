@@ -2,8 +2,8 @@
 
 Pagefind folds tone marks itself (it strips every combining mark of the NFD
 form, at index and at query time), but `đ` is a letter of its own, not `d`
-with a mark: "duc hoa" would never find "Đức Hòa". So the pages are indexed
-from a copy where every đ/Đ is written d/D followed by U+0335 (a combining
+with a mark: "duc hoa" would never find "Đức Hòa". So the pages are handed
+to Pagefind with every đ/Đ written d/D followed by U+0335 (a combining
 short stroke): Pagefind strips that mark like any tone mark and indexes
 "duc", and the search script turns "d\u0335" back into "đ" in titles and
 excerpts (and folds the query fully, đ included). The published pages keep
@@ -22,13 +22,20 @@ the build: a site without its search index must not be published silently.
 from __future__ import annotations
 
 import atexit
+import base64
+import contextlib
+import fcntl
 import json
+import os
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -50,29 +57,6 @@ def _executable() -> Path:
     except ImportError as exc:
         raise SearchIndexError("Chưa cài pagefind[bin]: không tạo được chỉ mục tìm kiếm.") from exc
     return Path(get_executable())
-
-
-def fold_d(html: str) -> str:
-    """The page as Pagefind reads it: đ/Đ written as d/D with a combining stroke (see the module docstring)."""
-    return html.replace("đ", "d" + STROKE).replace("Đ", "D" + STROKE)  # replace is C-fast; translate is not
-
-
-def folded_copy(output_path: Path, target: Path) -> int:
-    """Copy every HTML page that has a search body into `target`, with đ folded; return how many."""
-    count = 0
-    for path in output_path.rglob("*.html"):
-        rel = path.relative_to(output_path)
-        if rel.parts[0] in SKIP_DIRS:
-            continue
-        raw = path.read_bytes()
-        if b"data-pagefind-body" not in raw:
-            continue
-        dest = target / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        # In UTF-8: đ is C4 91 and Đ is C4 90; d/D + U+0335 is 64/44 CC B5. Bytes, so no decoding is paid.
-        dest.write_bytes(raw.replace(b"\xc4\x91", b"d\xcc\xb5").replace(b"\xc4\x90", b"D\xcc\xb5"))
-        count += 1
-    return count
 
 
 def indexed_pages(output_path: Path, cache: BuildCache) -> dict[str, str]:
@@ -156,11 +140,149 @@ def same_views(previous: Path, old: dict[str, str], new: dict[str, str], output_
     return True
 
 
-class IndexJob:
-    """The search index, made by Pagefind in its own process while the build writes the downloads.
+# Pages sent to the service and not yet indexed, at most: it holds each one whole until its turn.
+IN_FLIGHT = 32
 
-    `start` links the previous build's index when no page's search view changed, else stages a folded copy
-    of the pages and starts Pagefind; `finish` waits for it, checks it and records its files in the build cache.
+
+class IndexService:
+    """Pagefind's indexing service (`pagefind --service`), fed one page at a time as the build writes it.
+
+    Pagefind's own Python client waits a tenth of a second for each reply, so this speaks the protocol itself:
+    each message base64-encoded JSON ended by a comma, on the service's stdin and stdout. The service reads its
+    stdin eagerly into a queue and indexes page after page in order, on a core the page writer does not use.
+    Its index depends on the order pages are added: `IndexJob` always adds them in one order. The replies are
+    read by the caller's thread, between pages: a reader thread would take the interpreter from the page
+    writer at every reply.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115  # lives as long as the service; closed by stop()
+        try:
+            self.proc = subprocess.Popen([str(_executable()), "--service"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=self.errors, cwd=cwd)
+        except OSError as exc:
+            raise SearchIndexError(f"Không chạy được Pagefind: {exc}") from exc
+        atexit.register(self.stop)  # a build that fails meanwhile leaves no indexer running
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin, self.stdout = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        with contextlib.suppress(OSError):  # a page (tens of KB) fits whole: the writer does not wait on the pipe
+            fcntl.fcntl(self.stdin, fcntl.F_SETPIPE_SZ, 1 << 20)
+        self.replies: dict[int, dict[str, Any]] = {}
+        self.failures: list[str] = []
+        self.pending: list[bytes] = []  # the start of a reply not yet ended (a large one comes in many pieces)
+        self.indexed = 0
+        self.closed = False
+        self.sent = 0
+        self.added = 0
+        self.pages: dict[int, str] = {}  # message id -> page, to name a page Pagefind could not read
+        self.index_id = int(self._call({"type": "NewIndex", "config": {"force_language": "vi"}})["index_id"])
+
+    def _receive(self, wait: float) -> None:
+        """Take in the replies that have come, waiting up to `wait` seconds for some."""
+        if self.closed or not select.select([self.stdout], [], [], wait)[0]:
+            return
+        chunk = os.read(self.stdout, 1 << 20)
+        if not chunk:
+            self.closed = True
+            return
+        if b"," not in chunk:
+            self.pending.append(chunk)
+            return
+        messages = chunk.split(b",")
+        messages[0] = b"".join([*self.pending, messages[0]])
+        self.pending = [messages.pop()]
+        for message in messages:
+            reply = orjson.loads(base64.b64decode(message))
+            payload, number = reply.get("payload") or {}, reply.get("message_id")
+            if payload.get("type") == "IndexedFile" and number in self.pages:
+                self.indexed += 1
+                del self.pages[number]
+            elif payload.get("type") == "Error":
+                where = self.pages.pop(number, None)
+                self.failures.append(f"{where}: {payload.get('message')}" if where else str(payload.get("message")))
+            else:
+                self.replies[number] = payload
+
+    def _send(self, payload: dict[str, Any], page: str | None = None) -> int:
+        self.sent += 1
+        if page is not None:
+            self.pages[self.sent] = page
+            self.added += 1
+        message = memoryview(base64.b64encode(orjson.dumps({"message_id": self.sent, "payload": payload})) + b",")
+        try:
+            while message:
+                message = message[os.write(self.stdin, message):]
+        except OSError as exc:  # the service is gone: `_why` says why
+            self.failures.append(str(exc))
+        return self.sent
+
+    def _call(self, payload: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
+        number = self._send(payload)
+        deadline = time.monotonic() + timeout
+        while number not in self.replies and not self.closed and not self.failures and time.monotonic() < deadline:
+            self._receive(deadline - time.monotonic())
+        reply = self.replies.pop(number, None)
+        if reply is None or self.failures:
+            raise SearchIndexError(f"Pagefind thất bại: {self._why()}")
+        return reply
+
+    def _why(self) -> str:
+        self.errors.seek(0)
+        told = self.errors.read().decode("utf-8", "replace").strip()[-2000:]
+        return "; ".join([*self.failures[:5], told] if told else self.failures[:5]) or "dịch vụ lập chỉ mục dừng đột ngột"
+
+    def add(self, rel: str, raw: bytes) -> None:
+        """Index one page (its bytes as written; đ folded here, see the module docstring)."""
+        self._receive(0)
+        while self.added - self.indexed >= IN_FLIGHT and not self.closed and not self.failures:
+            self._receive(60)  # the service queues what it reads: never more than a few pages ahead of it
+        folded = raw.replace(b"\xc4\x91", b"d\xcc\xb5").replace(b"\xc4\x90", b"D\xcc\xb5")
+        self._send({"type": "AddFile", "index_id": self.index_id, "file_path": rel, "url": None,
+                    "file_contents": folded.decode("utf-8")}, page=rel)
+
+    def write(self, folder: Path) -> None:
+        """Wait for every page to be indexed, then write the index into `folder`.
+
+        The files are asked for (`GetFiles`) and written here: the service's own `WriteFiles` answers before
+        its last writes reach the disk, and it exits when its input ends, which can cut a file short.
+        """
+        files = self._call({"type": "GetFiles", "index_id": self.index_id}).get("files") or []
+        if self.indexed != self.added:
+            raise SearchIndexError(f"Pagefind lập chỉ mục {self.indexed} trên {self.added} trang: {self._why()}")
+        self.stop()
+        root = folder.resolve()
+        for file in files:
+            target = (root / str(file["path"])).resolve()
+            if not target.is_relative_to(root) or target == root:
+                raise SearchIndexError(f"Pagefind trả về tệp ngoài thư mục chỉ mục: {file['path']!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"]))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()  # the service ends at the end of its input
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.errors.close()
+
+
+class IndexJob:
+    """The search index, made by Pagefind's service while the build writes the pages.
+
+    `begin` (before the generator's first page) notes the pages Pelican wrote already; `page` is told every
+    page the generator writes or links, in order; `finish` adds whatever other page has a search body and
+    writes the index. Pages are always added in that order (Pelican's first, sorted, then the generator's,
+    then the rest, sorted), so the index has the same bytes however it was made:
+
+    - streamed, when the previous build's index cannot serve (no previous build, or other code, templates or
+      settings): each page is handed to Pagefind as soon as it is written, and it indexes while the next ones
+      are rendered;
+    - after the pages, when the previous index may serve: it is linked in when no page's search view
+      changed (`same_views`), else every page is read back and indexed.
     """
 
     def __init__(self, output_path: Path, cache: BuildCache | None, base: str = "") -> None:
@@ -169,37 +291,75 @@ class IndexJob:
         self.index = output_path / "pagefind"
         self.cache = cache
         self.key = ""
-        self.proc: subprocess.Popen[str] | None = None
-        self.staged: tempfile.TemporaryDirectory[str] | None = None
+        self.order: list[str] = []  # every page seen, in the order they are added
+        self.fed: set[str] = set()
+        self.service: IndexService | None = None
 
-    def start(self) -> None:
+    def begin(self) -> None:
+        self.order = sorted(rel for rel in _pages_on_disk(self.output))
+        base = key_of("pagefind", STROKE, self.base)
+        cache = self.cache
+        if cache is not None:
+            cache.extra["pagefind:base"] = base
+        if cache is None or cache.previous is None or cache.old_extra.get("pagefind:base") != base:
+            self.service = IndexService(self.output)
+            for rel in self.order:
+                self._feed(rel)
+
+    def page(self, rel: str, raw: bytes | None = None) -> None:
+        """`rel` was just written or linked (`raw`: its bytes, when the caller has them)."""
+        self.order.append(rel)
+        if self.service is not None:
+            self._feed(rel, raw)
+
+    def _feed(self, rel: str, raw: bytes | None = None) -> None:
+        assert self.service is not None
+        if not rel.endswith(".html"):
+            return
+        if raw is None:
+            raw = (self.output / rel).read_bytes()
+        if b"data-pagefind-body" in raw:
+            self.service.add(rel, raw)
+            self.fed.add(rel)
+
+    def finish(self) -> Path:
+        pages = indexed_pages(self.output, self.cache) if self.cache is not None else dict.fromkeys(
+            _pages_on_disk(self.output, searched=True), "")
+        rest = sorted(set(pages) - set(self.order))
         if self.cache is not None:
-            pages = indexed_pages(self.output, self.cache)
             # The code, settings and library versions (Pagefind's own, this module's arguments) and which pages:
             # with the same key, the index is the previous one when each page has the same search view.
             self.key = key_of("pagefind", STROKE, self.base, *pages)
             self.cache.extra["pagefind"] = self.key
             self.cache.extra["pagefind:pages"] = json.dumps(pages, sort_keys=True)
-            old = self.cache.old
-            previous = sorted(rel for rel, entry in old.items() if rel.startswith("pagefind/") and entry.key == self.key)
-            if (self.cache.previous is not None and self.cache.old_extra.get("pagefind") == self.key and previous
-                    and same_views(self.cache.previous, self._old_pages(), pages, self.output)
-                    and self.cache.reuse_all(previous, self.key)):
-                return
-        self.staged = tempfile.TemporaryDirectory(prefix="hoctap-tim-kiem-")
-        staged = Path(self.staged.name)
-        if folded_copy(self.output, staged) == 0:
-            self.staged.cleanup()
+            if self.service is None and self._keep_previous(pages):
+                return self.index
+        if self.service is None:
+            self.service = IndexService(self.output)
+            for rel in self.order:
+                self._feed(rel)
+        for rel in rest:
+            self._feed(rel)
+        if not self.fed:
+            self.service.stop()
             raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
         shutil.rmtree(self.index, ignore_errors=True)
-        cmd = [str(_executable()), "--site", str(staged), "--output-path", str(self.index.resolve()),
-               "--force-language", "vi"]
-        try:
-            self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        except OSError as exc:
-            self.staged.cleanup()
-            raise SearchIndexError(f"Không chạy được Pagefind: {exc}") from exc
-        atexit.register(self.stop)  # a build that fails meanwhile leaves no indexer running
+        self.service.write(self.index)
+        if not (self.index / "pagefind.js").is_file():
+            raise SearchIndexError("Pagefind không ghi được chỉ mục tìm kiếm (thiếu pagefind.js).")
+        if self.cache is not None:
+            for path in sorted(self.index.rglob("*")):
+                if path.is_file():
+                    self.cache.record(path.relative_to(self.output).as_posix(), self.key, content=False)
+        return self.index
+
+    def _keep_previous(self, pages: dict[str, str]) -> bool:
+        cache = self.cache
+        assert cache is not None
+        previous = sorted(rel for rel, entry in cache.old.items() if rel.startswith("pagefind/") and entry.key == self.key)
+        return bool(cache.previous is not None and cache.old_extra.get("pagefind") == self.key and previous
+                    and same_views(cache.previous, self._old_pages(), pages, self.output)
+                    and cache.reuse_all(previous, self.key))
 
     def _old_pages(self) -> dict[str, str]:
         assert self.cache is not None
@@ -209,39 +369,24 @@ class IndexJob:
             return {}
         return {str(k): str(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
 
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
-    def finish(self) -> Path:
-        if self.proc is None:
-            return self.index  # the previous build's, linked in
-        try:
-            out, err = self.proc.communicate(timeout=600)
-        except subprocess.TimeoutExpired as exc:
-            self.proc.kill()
-            raise SearchIndexError(f"Không chạy được Pagefind: {exc}") from exc
-        finally:
-            if self.staged is not None:
-                self.staged.cleanup()
-        if self.proc.returncode != 0 or not (self.index / "pagefind.js").is_file():
-            detail = (err or out).strip()[-2000:]
-            raise SearchIndexError(f"Pagefind thất bại (mã {self.proc.returncode}): {detail}")
-        if "Indexed 0 pages" in out:
-            raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
-        if self.cache is not None:
-            for path in sorted(self.index.rglob("*")):
-                if path.is_file():
-                    self.cache.record(path.relative_to(self.output).as_posix(), self.key, content=False)
-        return self.index
+
+def _pages_on_disk(output_path: Path, searched: bool = False) -> list[str]:
+    """The HTML pages under `output_path` (outside the index and the theme); `searched`: those with a search body."""
+    out = []
+    for path in sorted(output_path.rglob("*.html")):
+        rel = path.relative_to(output_path)
+        if rel.parts[0] in SKIP_DIRS or (searched and b"data-pagefind-body" not in path.read_bytes()):
+            continue
+        out.append(rel.as_posix())
+    return out
 
 
 def build_index(output_path: Path, cache: BuildCache | None = None) -> Path:
-    """Run Pagefind on a folded copy of `output_path`; write and return the index folder (`pagefind/`).
+    """Index every page of `output_path` with Pagefind; write and return the index folder (`pagefind/`).
 
-    With a build cache, the previous build's index is linked in when no page changed.
+    With a build cache, the previous build's index is linked in when no page's search view changed.
     """
     job = IndexJob(output_path, cache)
-    job.start()
+    job.begin()
     return job.finish()

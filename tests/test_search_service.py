@@ -1,0 +1,126 @@
+"""The search index made through Pagefind's service, page by page, as the build writes the pages.
+
+hoctap speaks the service's protocol itself (`search.IndexService`); these
+tests hold what it makes against what Pagefind's own command makes of the same
+pages, and pin the two ways an index is made in a build (streamed while pages
+are written, or read back afterwards) to the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import ROOT_REPO
+
+sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
+from hoctap_pages.search import IndexJob, IndexService, SearchIndexError
+
+
+def page(title: str, body: str) -> bytes:
+    return (f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><nav>Trang chủ</nav><main data-pagefind-body><h1>{title}</h1><p>{body}</p>"
+            f'<table data-pagefind-ignore><tr><td>8,5 điểm</td></tr></table></main></body></html>').encode()
+
+
+PAGES = {
+    "index.html": page("Trang chủ", "Đơn vị học tập tỉnh Tây Ninh"),
+    "don-vi/tn-so-y-te/index.html": page("Sở Y tế", "Đức Hòa, Đồng Tháp và đường Điện Biên Phủ"),
+    "huong-dan/cong-dan-hoc-tap/index.html": page("Công dân học tập", "Hướng dẫn số 36"),
+    "khong-tim/index.html": "<!doctype html><html lang='vi'><body><p>Trang không có vùng tìm kiếm</p></body></html>".encode(),
+}
+
+
+def write_site(folder: Path) -> None:
+    for rel, raw in PAGES.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(raw)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def records(index: Path) -> dict[str, dict[str, object]]:
+    """Each page's record (fragment): Pagefind gzips them behind a `pagefind_dcd` marker."""
+    out = {}
+    for path in (index / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd")
+        doc = json.loads(raw.removeprefix(b"pagefind_dcd"))
+        out[doc["url"]] = doc
+    return out
+
+
+def test_pages_handed_to_the_service_make_the_records_and_files_pagefinds_command_makes(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(site)
+    service = IndexService(site)
+    for rel, raw in PAGES.items():
+        if b"data-pagefind-body" in raw:
+            service.add(rel, raw)
+    service.write(tmp_path / "dich-vu")
+
+    # The command, over a copy of the same pages with đ folded the same way (see search.py's docstring).
+    folded = tmp_path / "folded"
+    for rel, raw in PAGES.items():
+        (folded / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folded / rel).write_bytes(raw.replace("đ".encode(), "d\u0335".encode()).replace("Đ".encode(), "D\u0335".encode()))
+    from pagefind_bin import get_executable
+    subprocess.run([str(get_executable()), "--site", str(folded), "--output-path", str(tmp_path / "lenh"),
+                    "--force-language", "vi"], check=True, capture_output=True)
+
+    made, expected = tree(tmp_path / "dich-vu"), tree(tmp_path / "lenh")
+    assert len(made) == len(expected)
+
+    def whole(files: dict[str, bytes]) -> dict[str, bytes]:
+        return {k: v for k, v in files.items() if k.startswith("fragment/") or k.endswith((".js", ".css", ".pagefind"))}
+
+    # Every file whole (the service's own WriteFiles can leave one cut short) and every page record the same;
+    # only the word index, its metadata and entry file, which number the pages in the order they came, differ.
+    assert whole(made) == whole(expected)
+    rest = sorted(set(made) - set(whole(made)))
+    assert len(rest) == 3 and rest[0].startswith("index/") and rest[1] == "pagefind-entry.json", rest
+    assert rest[2].startswith("pagefind.vi_") and rest[2].endswith(".pf_meta"), rest
+    pages = records(tmp_path / "dich-vu")
+    assert sorted(pages) == ["/", "/don-vi/tn-so-y-te/", "/huong-dan/cong-dan-hoc-tap/"]
+    content = str(pages["/don-vi/tn-so-y-te/"]["content"])
+    assert "D\u0335ức Hòa" in content and "d\u0335ường" in content
+    assert "8,5" not in content  # an ignored region stays out
+
+
+def test_an_index_streamed_while_pages_are_written_equals_one_made_from_the_pages_afterwards(tmp_path: Path) -> None:
+    streamed, afterwards = tmp_path / "a", tmp_path / "b"
+    for folder in (streamed, afterwards):
+        folder.mkdir()
+        (folder / "huong-dan" / "cong-dan-hoc-tap").mkdir(parents=True)  # Pelican's page, written before ours
+        (folder / "huong-dan/cong-dan-hoc-tap/index.html").write_bytes(PAGES["huong-dan/cong-dan-hoc-tap/index.html"])
+    ours = ["index.html", "don-vi/tn-so-y-te/index.html", "khong-tim/index.html"]
+
+    job = IndexJob(streamed, None)
+    job.begin()
+    assert job.service is not None  # no previous build: streamed
+    for rel in ours:
+        (streamed / rel).parent.mkdir(parents=True, exist_ok=True)
+        (streamed / rel).write_bytes(PAGES[rel])
+        job.page(rel, PAGES[rel])
+    job.finish()
+
+    write_site(afterwards)
+    job = IndexJob(afterwards, None)
+    job.order = ["huong-dan/cong-dan-hoc-tap/index.html", *ours]  # what `begin` and `page` would have noted
+    job.finish()
+    assert tree(streamed / "pagefind") == tree(afterwards / "pagefind")
+    assert len(records(streamed / "pagefind")) == 3
+
+
+def test_a_service_that_dies_fails_the_index_in_vietnamese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hoctap_pages.search as search
+
+    monkeypatch.setattr(search, "_executable", lambda: Path("/bin/false"))
+    with pytest.raises(SearchIndexError, match="Pagefind thất bại"):
+        IndexService(tmp_path)

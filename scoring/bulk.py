@@ -26,6 +26,22 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def fewer_collections(young: int = 50_000) -> Iterator[None]:
+    """Collect the young generation every `young` allocations instead of every 700 (and the older ones
+    accordingly less often), for work that makes and drops objects by the million: rendering ten thousand pages.
+
+    Unlike `collector_paused`, the odd reference cycle such work makes (a template's closure) is still
+    freed as it goes; at 700 the walks cost a tenth of a national build's page time.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(young, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def give_back_memory() -> None:
     """Collect, then hand the C heap's free pages back to the system (glibc's `malloc_trim`).
 

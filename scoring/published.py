@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from scoring.bulk import collector_paused
 from scoring.registry import Registry, Unit
 from scoring.results import Authority, Deadline, Recognition, ResultRow, SubmissionStatus
 from scoring.results_folder import CONTRACT_VERSION, ResultsError, SourceRecord
@@ -201,6 +202,11 @@ def _load_year(folder: Path, year: int) -> PublishedYear:
 
 def load_results_folder(folder: Path) -> PublishedResults:
     """Read the whole results folder; raise `ResultsError` with a Vietnamese message if it is unusable."""
+    with collector_paused():  # every year's rows: hundreds of thousands of objects, none in a cycle
+        return _load_results_folder(folder)
+
+
+def _load_results_folder(folder: Path) -> PublishedResults:
     if not folder.is_dir():
         raise ResultsError(f"Không tìm thấy thư mục kết quả {folder}: hãy chạy «hoctap run» (hoặc «hoctap build») trước.")
     index = _read_json(folder / "index.json")

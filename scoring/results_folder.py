@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from scoring import year_stamps
+from scoring.bulk import collector_paused
 from scoring.errors import ScoringError
 from scoring.publication import csv_lines, rubric_columns
 from scoring.registry import Registry, Unit
@@ -132,6 +133,13 @@ def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubri
     already those bytes. `verify` serialises it anyway and raises if the bytes differ (a key that missed an
     input). The stamps also tell `recorded_inputs` that no file was changed since.
     """
+    with collector_paused():  # a national year's rows, checks and their JSON are millions of small objects
+        return _write_results_folder(report, registry, rubrics, target, info, year_keys, reuse=reuse, verify=verify)
+
+
+def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubrics, target: Path,
+                          info: PublicationInfo, year_keys: Mapping[int, str] | None, *,
+                          reuse: bool, verify: bool) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
     years = report.years

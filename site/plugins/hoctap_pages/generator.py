@@ -7,13 +7,14 @@ rendered again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from pathlib import Path
 from typing import Any
 
 from pelican.generators import Generator
 
-from scoring.bulk import give_back_memory
+from scoring.bulk import collector_paused, fewer_collections, give_back_memory
 from scoring.published import load_results_folder
 from scoring.results_folder import ResultsError
 
@@ -54,6 +55,9 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
 
     def generate_context(self) -> None:
         self.data = SiteData(load_results_folder(results_folder(self.settings)))
+        # The results live until the last page: the cycle collector need not walk them again at every collection
+        # while the pages are made (they hold no cycles; refcounting frees them all the same).
+        gc.freeze()
         # Shared with every other generator: the banner, the authority and the plans appear on Pelican's pages too.
         self.context["hoctap"] = common_context(self.data)
 
@@ -77,23 +81,25 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
         if self.settings.get("HOCTAP_SEARCH", True):
             SEARCH[output.resolve()] = job = IndexJob(output, cache, base)
             job.begin()
-        for page in [p for p in pages if p.template != "du-lieu"]:
-            # The announcements are Pelican's articles: those two pages are always rendered.
-            key = None if page.template in ("home", "thong-bao") else keys.key(page.save_as, page.template, page.deps)
-            raw = None
-            if key is not None and cache.reuse(page.save_as, key):
-                if verify:
-                    verify_reused(writer, self, page, relative, output)
-            else:
-                # Never write through a file linked from the previous site (two pages at one address would).
-                (output / page.save_as).unlink(missing_ok=True)
-                writer.write_file(page.save_as, self.get_template(page.template), self.context,
-                                  relative_urls=relative, page_url=page.url, **page.context)
-                if key is not None:
-                    raw = cache.record(page.save_as, key)
-            if job is not None:
-                job.page(page.save_as, raw)
-        downloads.update(write_downloads(self.data, output, cache, keys.base))
+        with fewer_collections():  # ten thousand pages' contexts: made and dropped by the million
+            for page in [p for p in pages if p.template != "du-lieu"]:
+                # The announcements are Pelican's articles: those two pages are always rendered.
+                key = None if page.template in ("home", "thong-bao") else keys.key(page.save_as, page.template, page.deps)
+                raw = None
+                if key is not None and cache.reuse(page.save_as, key):
+                    if verify:
+                        verify_reused(writer, self, page, relative, output)
+                else:
+                    # Never write through a file linked from the previous site (two pages at one address would).
+                    (output / page.save_as).unlink(missing_ok=True)
+                    writer.write_file(page.save_as, self.get_template(page.template), self.context,
+                                      relative_urls=relative, page_url=page.url, **page.context)
+                    if key is not None:
+                        raw = cache.record(page.save_as, key)
+                if job is not None:
+                    job.page(page.save_as, raw)
+        with collector_paused():  # the tables' labels and cells: many small objects, none kept
+            downloads.update(write_downloads(self.data, output, cache, keys.base))
         for page in later:
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=relative, page_url=page.url, **page.context)
@@ -102,6 +108,7 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
         # What the pages were made from is no longer needed while the search index is finished.
         self.data = None
         del keys
+        gc.unfreeze()
         give_back_memory()
 
 

@@ -45,9 +45,9 @@ def fewer_collections(young: int = 50_000) -> Iterator[None]:
 def give_back_memory() -> None:
     """Collect, then hand the C heap's free pages back to the system (glibc's `malloc_trim`).
 
-    Freed Python objects leave their memory with the process; before a long child process (Pelican, the
-    search indexer) starts, giving it back keeps the sum of the processes' memory within bounds. Where
-    there is no glibc, collecting is all it does.
+    Freed Python objects leave their memory with the process; before a long child process starts (Pelican),
+    or while one works (the search indexer, finishing its index), giving it back keeps the sum of the
+    processes' memory within bounds. Where there is no glibc, collecting is all it does.
     """
     gc.collect()
     name = ctypes.util.find_library("c")

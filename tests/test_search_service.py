@@ -124,3 +124,23 @@ def test_a_service_that_dies_fails_the_index_in_vietnamese(tmp_path: Path, monke
     monkeypatch.setattr(search, "_executable", lambda: Path("/bin/false"))
     with pytest.raises(SearchIndexError, match="Pagefind thất bại"):
         IndexService(tmp_path)
+
+
+def test_a_service_that_dies_while_pages_are_written_stops_the_build_at_the_next_page(tmp_path: Path) -> None:
+    service = IndexService(tmp_path)
+    service.add("index.html", PAGES["index.html"])
+    service.proc.kill()
+    service.proc.wait()
+    with pytest.raises(SearchIndexError, match="Pagefind thất bại"):
+        for _ in range(3):  # the pipe may take one more page before it breaks
+            service.add("don-vi/tn-so-y-te/index.html", PAGES["don-vi/tn-so-y-te/index.html"])
+    service.stop()
+
+
+def test_an_index_without_a_single_word_is_refused(tmp_path: Path) -> None:
+    service = IndexService(tmp_path)
+    service.add("index.html", b'<!doctype html><html lang="vi"><body><main data-pagefind-body></main></body></html>')
+    with pytest.raises(SearchIndexError, match="không lập chỉ mục được trang nào"):
+        service.write(tmp_path / "pagefind")
+    service.stop()
+    assert not (tmp_path / "pagefind").exists()

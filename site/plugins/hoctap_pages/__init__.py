@@ -15,7 +15,7 @@ from pelican import signals
 from scoring.text import safe_url
 
 from .formatting import FILTERS
-from .generator import CACHES, SEARCH, HoctapGenerator
+from .generator import CACHES, SEARCH, HoctapGenerator, note_written
 from .search import build_index
 from .sitemap import write_sitemap
 
@@ -47,4 +47,5 @@ def finalize(pelican: Any) -> None:
 def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(add_filters)
+    signals.content_written.connect(note_written)
     signals.finalized.connect(finalize)

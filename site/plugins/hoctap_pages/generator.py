@@ -29,6 +29,12 @@ from .site_data import SiteData
 # The build caches and search index jobs of this process, by output folder: the `finalized` receiver completes them.
 CACHES: dict[Path, BuildCache] = {}
 SEARCH: dict[Path, IndexJob] = {}
+# Every file Pelican's writer wrote in this run, in order (`content_written`): Pelican's own pages come first.
+WRITTEN: list[str] = []
+
+
+def note_written(path: str, context: Any = None) -> None:
+    WRITTEN.append(path)
 
 
 def results_folder(settings: dict[str, Any]) -> Path:
@@ -54,16 +60,28 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
     data: SiteData | None = None
 
     def generate_context(self) -> None:
+        WRITTEN.clear()
         self.data = SiteData(load_results_folder(results_folder(self.settings)))
-        # The results live until the last page: the cycle collector need not walk them again at every collection
-        # while the pages are made (they hold no cycles; refcounting frees them all the same).
-        gc.freeze()
         # Shared with every other generator: the banner, the authority and the plans appear on Pelican's pages too.
         self.context["hoctap"] = common_context(self.data)
 
     def generate_output(self, writer: Any) -> None:
-        assert self.data is not None
+        # The results live until the last page: the cycle collector need not walk them again at every collection
+        # while the pages are made (they hold no cycles; refcounting frees them all the same).
+        gc.freeze()
         output = Path(self.output_path)
+        try:
+            self._write(writer, output)
+        except BaseException:
+            job = SEARCH.pop(output.resolve(), None)
+            if job is not None:
+                job.abort()
+            raise
+        finally:
+            gc.unfreeze()
+
+    def _write(self, writer: Any, output: Path) -> None:
+        assert self.data is not None
         cache = CACHES[output.resolve()] = BuildCache.from_settings(self.settings, output)
         base = key_of(global_key(self.settings, Path(str(self.settings["THEME"]))), content_key(Path(self.path)))
         # Only Pelican's own page /van-ban/ shows the plans, and Pelican's pages are always rendered.
@@ -80,7 +98,9 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
         job = None
         if self.settings.get("HOCTAP_SEARCH", True):
             SEARCH[output.resolve()] = job = IndexJob(output, cache, base)
-            job.begin()
+            root = output.resolve()
+            pelicans = [Path(p).resolve() for p in WRITTEN if p.endswith(".html")]
+            job.begin([p.relative_to(root).as_posix() for p in pelicans if p.is_relative_to(root)])
         with fewer_collections():  # ten thousand pages' contexts: made and dropped by the million
             for page in [p for p in pages if p.template != "du-lieu"]:
                 # The announcements are Pelican's articles: those two pages are always rendered.
@@ -98,7 +118,9 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
                         raw = cache.record(page.save_as, key)
                 if job is not None:
                     job.page(page.save_as, raw)
-        with collector_paused():  # the tables' labels and cells: many small objects, none kept
+        if job is not None:
+            job.pages_written()
+        with collector_paused():  # the tables' labels and cells: many small objects, freed as they go
             downloads.update(write_downloads(self.data, output, cache, keys.base))
         for page in later:
             writer.write_file(page.save_as, self.get_template(page.template), self.context,

@@ -1,4 +1,4 @@
-"""The search index: Pagefind's bundled binary run over a folded copy of the output folder, after Pelican wrote it.
+"""The search index: Pagefind's bundled binary, run as a service and handed each page as the build writes it.
 
 Pagefind folds tone marks itself (it strips every combining mark of the NFD
 form, at index and at query time), but `đ` is a letter of its own, not `d`
@@ -17,6 +17,10 @@ the same search view as before (`search_view`: the page without the text of
 its ignored regions), which is what a corrected figure changes; indexing the
 whole site again takes most of a national rebuild otherwise. A failure stops
 the build: a site without its search index must not be published silently.
+
+When the index is made, Pagefind works on the other core while the pages are
+rendered (`IndexService`, `IndexJob`): it indexes a page in about as long as
+the build takes to render one.
 """
 
 from __future__ import annotations
@@ -161,15 +165,18 @@ class IndexService:
             self.proc = subprocess.Popen([str(_executable()), "--service"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=self.errors, cwd=cwd)
         except OSError as exc:
+            self.errors.close()
             raise SearchIndexError(f"Không chạy được Pagefind: {exc}") from exc
         atexit.register(self.stop)  # a build that fails meanwhile leaves no indexer running
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin, self.stdout = self.proc.stdin.fileno(), self.proc.stdout.fileno()
-        with contextlib.suppress(OSError):  # a page (tens of KB) fits whole: the writer does not wait on the pipe
-            fcntl.fcntl(self.stdin, fcntl.F_SETPIPE_SZ, 1 << 20)
+        grow = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux: a page (tens of KB) fits whole, the writer does not wait
+        if grow is not None:
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(self.stdin, grow, 1 << 20)
         self.replies: dict[int, dict[str, Any]] = {}
         self.failures: list[str] = []
-        self.pending: list[bytes] = []  # the start of a reply not yet ended (a large one comes in many pieces)
+        self.pending = bytearray()  # the start of a reply not yet ended (a large one comes in many pieces)
         self.indexed = 0
         self.closed = False
         self.sent = 0
@@ -179,20 +186,23 @@ class IndexService:
 
     def _receive(self, wait: float) -> None:
         """Take in the replies that have come, waiting up to `wait` seconds for some."""
-        if self.closed or not select.select([self.stdout], [], [], wait)[0]:
+        if self.closed or not select.select([self.stdout], [], [], max(0.0, wait))[0]:
             return
         chunk = os.read(self.stdout, 1 << 20)
         if not chunk:
             self.closed = True
             return
-        if b"," not in chunk:
-            self.pending.append(chunk)
+        *ended, rest = chunk.split(b",")
+        if not ended:
+            self.pending += rest
             return
-        messages = chunk.split(b",")
-        messages[0] = b"".join([*self.pending, messages[0]])
-        self.pending = [messages.pop()]
-        for message in messages:
-            reply = orjson.loads(base64.b64decode(message))
+        ended[0] = bytes(self.pending + ended[0]) if self.pending else ended[0]
+        self.pending = bytearray(rest)
+        for message in ended:
+            try:
+                reply = orjson.loads(base64.b64decode(message))
+            except ValueError as exc:
+                raise SearchIndexError(f"Pagefind trả lời không đọc được ({exc}).") from None
             payload, number = reply.get("payload") or {}, reply.get("message_id")
             if payload.get("type") == "IndexedFile" and number in self.pages:
                 self.indexed += 1
@@ -227,6 +237,8 @@ class IndexService:
         return reply
 
     def _why(self) -> str:
+        if self.errors.closed:
+            return "; ".join(self.failures[:5]) or "dịch vụ lập chỉ mục dừng đột ngột"
         self.errors.seek(0)
         told = self.errors.read().decode("utf-8", "replace").strip()[-2000:]
         return "; ".join([*self.failures[:5], told] if told else self.failures[:5]) or "dịch vụ lập chỉ mục dừng đột ngột"
@@ -234,11 +246,16 @@ class IndexService:
     def add(self, rel: str, raw: bytes) -> None:
         """Index one page (its bytes as written; đ folded here, see the module docstring)."""
         self._receive(0)
+        deadline = time.monotonic() + 600
         while self.added - self.indexed >= IN_FLIGHT and not self.closed and not self.failures:
-            self._receive(60)  # the service queues what it reads: never more than a few pages ahead of it
+            if time.monotonic() > deadline:  # the service queues what it reads: never more than a few pages ahead
+                self.failures.append("không lập chỉ mục thêm được trang nào trong 10 phút")
+            self._receive(deadline - time.monotonic())
+        if self.closed or self.failures:  # fail now, not after every other page was rendered
+            raise SearchIndexError(f"Pagefind thất bại: {self._why()}")
         folded = raw.replace(b"\xc4\x91", b"d\xcc\xb5").replace(b"\xc4\x90", b"D\xcc\xb5")
         self._send({"type": "AddFile", "index_id": self.index_id, "file_path": rel, "url": None,
-                    "file_contents": folded.decode("utf-8")}, page=rel)
+                    "file_contents": folded.decode("utf-8", "replace")}, page=rel)
 
     def write(self, folder: Path) -> None:
         """Wait for every page to be indexed, then write the index into `folder`.
@@ -249,9 +266,13 @@ class IndexService:
         files = self._call({"type": "GetFiles", "index_id": self.index_id}).get("files") or []
         if self.indexed != self.added:
             raise SearchIndexError(f"Pagefind lập chỉ mục {self.indexed} trên {self.added} trang: {self._why()}")
+        if not any(str(f.get("path", "")).startswith("fragment/") for f in files):  # every page without a word
+            raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (trang không có chữ nào để tìm?).")
         self.stop()
         root = folder.resolve()
-        for file in files:
+        files.reverse()
+        while files:  # each file's content dropped once written: the index is held once, not twice
+            file = files.pop()
             target = (root / str(file["path"])).resolve()
             if not target.is_relative_to(root) or target == root:
                 raise SearchIndexError(f"Pagefind trả về tệp ngoài thư mục chỉ mục: {file['path']!r}")
@@ -261,28 +282,35 @@ class IndexService:
     def stop(self) -> None:
         if self.proc.poll() is None:
             if self.proc.stdin is not None:
-                self.proc.stdin.close()  # the service ends at the end of its input
+                with contextlib.suppress(OSError):
+                    self.proc.stdin.close()  # the service ends at the end of its input
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
         self.errors.close()
 
 
 class IndexJob:
     """The search index, made by Pagefind's service while the build writes the pages.
 
-    `begin` (before the generator's first page) notes the pages Pelican wrote already; `page` is told every
-    page the generator writes or links, in order; `finish` adds whatever other page has a search body and
-    writes the index. Pages are always added in that order (Pelican's first, sorted, then the generator's,
-    then the rest, sorted), so the index has the same bytes however it was made:
+    `begin` (before the generator's first page) is given the pages Pelican wrote already in this run; `page`
+    is told every page the generator writes or links, in order; `finish` adds whatever other page has a
+    search body and writes the index. Pages are always added in that order (Pelican's first, sorted, then
+    the generator's, then the rest, sorted), and the index's key covers it, so the index has the same bytes
+    however it was made:
 
-    - streamed, when the previous build's index cannot serve (no previous build, or other code, templates or
-      settings): each page is handed to Pagefind as soon as it is written, and it indexes while the next ones
-      are rendered;
-    - after the pages, when the previous index may serve: it is linked in when no page's search view
-      changed (`same_views`), else every page is read back and indexed.
+    - streamed, when the previous build's index cannot serve (no previous build, or other code, templates,
+      settings, guidance pages or library versions): each page is handed to Pagefind as soon as it is
+      written, and it indexes while the next ones are rendered;
+    - otherwise, once the generator's pages are written (`pages_written`): the previous index is linked in
+      at the end when no page's search view changed (`same_views`), else every page is read back and
+      indexed while the downloads are written.
     """
 
     def __init__(self, output_path: Path, cache: BuildCache | None, base: str = "") -> None:
@@ -295,22 +323,32 @@ class IndexJob:
         self.fed: set[str] = set()
         self.service: IndexService | None = None
 
-    def begin(self) -> None:
-        self.order = sorted(rel for rel in _pages_on_disk(self.output))
+    def begin(self, written: list[str] | None = None) -> None:
+        """`written`: the pages Pelican wrote before the generator's (relative to the output; default: every
+        page in the output folder)."""
+        self.order = sorted(_pages_on_disk(self.output) if written is None else written)
         base = key_of("pagefind", STROKE, self.base)
         cache = self.cache
         if cache is not None:
             cache.extra["pagefind:base"] = base
         if cache is None or cache.previous is None or cache.old_extra.get("pagefind:base") != base:
-            self.service = IndexService(self.output)
-            for rel in self.order:
-                self._feed(rel)
+            self._start()
 
     def page(self, rel: str, raw: bytes | None = None) -> None:
         """`rel` was just written or linked (`raw`: its bytes, when the caller has them)."""
         self.order.append(rel)
         if self.service is not None:
             self._feed(rel, raw)
+
+    def pages_written(self) -> None:
+        """The generator's pages are written: when the previous index cannot serve, start indexing them now."""
+        if self.service is None and self.cache is not None and not self._previous_serves(self._pages()):
+            self._start()
+
+    def _start(self) -> None:
+        self.service = IndexService(self.output)
+        for rel in self.order:
+            self._feed(rel)
 
     def _feed(self, rel: str, raw: bytes | None = None) -> None:
         assert self.service is not None
@@ -322,24 +360,44 @@ class IndexJob:
             self.service.add(rel, raw)
             self.fed.add(rel)
 
-    def finish(self) -> Path:
-        pages = indexed_pages(self.output, self.cache) if self.cache is not None else dict.fromkeys(
+    def _pages(self) -> dict[str, str]:
+        """Every page Pagefind reads, in the order they are added, with the digest of its bytes."""
+        found = indexed_pages(self.output, self.cache) if self.cache is not None else dict.fromkeys(
             _pages_on_disk(self.output, searched=True), "")
-        rest = sorted(set(pages) - set(self.order))
+        ordered = [rel for rel in dict.fromkeys([*self.order, *sorted(set(found) - set(self.order))]) if rel in found]
+        return {rel: found[rel] for rel in ordered}
+
+    def _previous_serves(self, pages: dict[str, str]) -> bool:
+        """Whether the previous build's index is this one: same key (code, settings, pages and their order) and
+        the same search view of every page."""
+        cache = self.cache
+        assert cache is not None
+        self.key = self._key(pages)
+        return bool(cache.previous is not None and cache.old_extra.get("pagefind") == self.key
+                    and any(rel.startswith("pagefind/") and e.key == self.key for rel, e in cache.old.items())
+                    and same_views(cache.previous, self._old_pages(), pages, self.output))
+
+    def _key(self, pages: dict[str, str]) -> str:
+        # Pagefind numbers the pages in the order they come: the order is part of the key.
+        return key_of("pagefind", STROKE, self.base, *pages)
+
+    def finish(self) -> Path:
+        pages = self._pages()
+        self.key = self._key(pages)
         if self.cache is not None:
-            # The code, settings and library versions (Pagefind's own, this module's arguments) and which pages:
-            # with the same key, the index is the previous one when each page has the same search view.
-            self.key = key_of("pagefind", STROKE, self.base, *pages)
+            kept = self.service is None and self._previous_serves(pages)
             self.cache.extra["pagefind"] = self.key
             self.cache.extra["pagefind:pages"] = json.dumps(pages, sort_keys=True)
-            if self.service is None and self._keep_previous(pages):
+            previous = sorted(rel for rel, e in self.cache.old.items() if rel.startswith("pagefind/") and e.key == self.key)
+            if kept and self.cache.reuse_all(previous, self.key):
                 return self.index
         if self.service is None:
-            self.service = IndexService(self.output)
-            for rel in self.order:
+            self._start()
+        assert self.service is not None
+        seen = set(self.order)
+        for rel in pages:
+            if rel not in seen:
                 self._feed(rel)
-        for rel in rest:
-            self._feed(rel)
         if not self.fed:
             self.service.stop()
             raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
@@ -353,13 +411,10 @@ class IndexJob:
                     self.cache.record(path.relative_to(self.output).as_posix(), self.key, content=False)
         return self.index
 
-    def _keep_previous(self, pages: dict[str, str]) -> bool:
-        cache = self.cache
-        assert cache is not None
-        previous = sorted(rel for rel, entry in cache.old.items() if rel.startswith("pagefind/") and entry.key == self.key)
-        return bool(cache.previous is not None and cache.old_extra.get("pagefind") == self.key and previous
-                    and same_views(cache.previous, self._old_pages(), pages, self.output)
-                    and cache.reuse_all(previous, self.key))
+    def abort(self) -> None:
+        """The build failed: stop the indexer now (not at exit)."""
+        if self.service is not None:
+            self.service.stop()
 
     def _old_pages(self) -> dict[str, str]:
         assert self.cache is not None
@@ -368,7 +423,6 @@ class IndexJob:
         except ValueError:
             return {}
         return {str(k): str(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
-
 
 
 def _pages_on_disk(output_path: Path, searched: bool = False) -> list[str]:

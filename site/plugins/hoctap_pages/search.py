@@ -322,6 +322,7 @@ class IndexJob:
         self.order: list[str] = []  # every page seen, in the order they are added
         self.fed: set[str] = set()
         self.service: IndexService | None = None
+        self.judged: tuple[dict[str, str], bool] | None = None  # the pages `_previous_serves` last judged, and how
 
     def begin(self, written: list[str] | None = None) -> None:
         """`written`: the pages Pelican wrote before the generator's (relative to the output; default: every
@@ -373,9 +374,13 @@ class IndexJob:
         cache = self.cache
         assert cache is not None
         self.key = self._key(pages)
-        return bool(cache.previous is not None and cache.old_extra.get("pagefind") == self.key
+        if self.judged is not None and self.judged[0] == pages:  # asked again at the end, nothing changed since
+            return self.judged[1]
+        serves = bool(cache.previous is not None and cache.old_extra.get("pagefind") == self.key
                     and any(rel.startswith("pagefind/") and e.key == self.key for rel, e in cache.old.items())
                     and same_views(cache.previous, self._old_pages(), pages, self.output))
+        self.judged = (pages, serves)
+        return serves
 
     def _key(self, pages: dict[str, str]) -> str:
         # Pagefind numbers the pages in the order they come: the order is part of the key.

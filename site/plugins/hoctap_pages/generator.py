@@ -120,7 +120,7 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
                     job.page(page.save_as, raw)
         if job is not None:
             job.pages_written()
-        with collector_paused():  # the tables' labels and cells: many small objects, freed as they go
+        with collector_paused():  # labels and cells by the hundred thousand; the workbooks' few cycles wait for the end
             downloads.update(write_downloads(self.data, output, cache, keys.base))
         for page in later:
             writer.write_file(page.save_as, self.get_template(page.template), self.context,

@@ -28,7 +28,7 @@ from hoctap.site_build import manifest_path
 
 SAMPLE = ROOT_REPO / "content" / "data" / "sample"
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
-from hoctap_pages.search import search_view  # noqa: E402
+from hoctap_pages.search_views import search_view  # noqa: E402
 
 
 def tree(folder: Path) -> dict[str, bytes]:

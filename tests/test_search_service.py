@@ -1,6 +1,6 @@
 """The search index made through Pagefind's service, page by page, as the build writes the pages.
 
-hoctap speaks the service's protocol itself (`search.IndexService`); these
+hoctap speaks the service's protocol itself (`pagefind_service.IndexService`); these
 tests hold what it makes against what Pagefind's own command makes of the same
 pages, and pin the two ways an index is made in a build (streamed while pages
 are written, or read back afterwards) to the same bytes.
@@ -18,7 +18,8 @@ import pytest
 from support import ROOT_REPO
 
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
-from hoctap_pages.search import IndexJob, IndexService, SearchIndexError
+from hoctap_pages.pagefind_service import IndexService, SearchIndexError
+from hoctap_pages.search import IndexJob
 
 
 def page(title: str, body: str) -> bytes:
@@ -119,9 +120,9 @@ def test_an_index_streamed_while_pages_are_written_equals_one_made_from_the_page
 
 
 def test_a_service_that_dies_fails_the_index_in_vietnamese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import hoctap_pages.search as search
+    import hoctap_pages.pagefind_service as service
 
-    monkeypatch.setattr(search, "_executable", lambda: Path("/bin/false"))
+    monkeypatch.setattr(service, "_executable", lambda: Path("/bin/false"))
     with pytest.raises(SearchIndexError, match="Pagefind thất bại"):
         IndexService(tmp_path)
 

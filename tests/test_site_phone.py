@@ -105,6 +105,8 @@ def test_a_unit_page_folds_older_years(site: tuple[Any, str, list[str]]) -> None
     assert opened[0] and not any(opened[1:])  # the newest year open, the older ones folded
     assert page.evaluate("document.documentElement.scrollHeight") <= 7 * PHONE["height"]  # was 23 screens
     page.locator("table.bang-nam a[href='#nam-2021']").click()  # a link to a year unfolds it
+    # The page unfolds on `hashchange`, which the browser fires after the click returns: wait for it.
+    page.wait_for_selector("#nam-2021 details.chi-tiet-nam[open]", timeout=5000)
     assert page.locator("#nam-2021 details.chi-tiet-nam").get_attribute("open") is not None
     page.close()
 

@@ -98,14 +98,19 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
 
 
 def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake, report: ScoreReport | None,
-             reg: Registry | None = None, current: Mapping[str, int] | None = None) -> str:
+             reg: Registry | None = None, current: Mapping[str, int] | None = None,
+             year_keys: Mapping[int, str] | None = None, kept: Mapping[int, Mapping[str, int]] | None = None) -> str:
     """Write the results folder (unless it is `current`, with these counts: `report` None); return what to say
-    once the site is built."""
+    once the site is built. `kept`: the years `report` leaves out, their files current (`pipeline.kept_years`)."""
     if report is not None:
         # --full: every year is serialised again, whatever its inputs.
+        if year_keys is None:
+            year_keys = pipeline.year_inputs(project, intake)
         pipeline.write_results(project, report, intake, reg, inputs=pipeline.inputs_digest(project, intake),
-                               year_keys=pipeline.year_inputs(project, intake), reuse=not getattr(args, "full", False))
+                               year_keys=year_keys, reuse=not getattr(args, "full", False), kept=kept)
         c: Mapping[str, int] = report.counts()
+        for counts in (kept or {}).values():
+            c = {k: c[k] + counts[k] for k in c}
     else:
         c = current or {"scored": 0, "rejected": 0}
     done = f"Trang trong {_output(args, project)}, từ {intake.label}: {c['scored']} phiếu hợp lệ, {c['rejected']} bị từ chối."
@@ -137,10 +142,15 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
     else:
         # Sources, registry, decisions, settings and rules as when the results were written: nothing to score.
         current = None if args.full else pipeline.current_counts(project, pipeline.inputs_digest(project, intake))
-        if current is None:
-            reg = pipeline.registry(project)
-        report = None if reg is None else pipeline.score_intake(intake, project, reg)
-        return _results(args, project, intake, report, reg, current)
+        if current is not None:
+            return _results(args, project, intake, None, current=current)
+        reg = pipeline.registry(project)
+        # Only the years whose inputs changed are scored again (and what they read); `run` scores every year,
+        # as its report lists every rejection.
+        year_keys = pipeline.year_inputs(project, intake)
+        kept = {} if args.full else pipeline.kept_years(project, year_keys)
+        report = pipeline.score_intake(intake, project, reg, kept)
+        return _results(args, project, intake, report, reg, year_keys=year_keys, kept=kept)
     return _results(args, project, intake, report, reg)
 
 

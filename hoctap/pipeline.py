@@ -11,12 +11,14 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from hoctap import clock
 from hoctap.project import Project, ProjectError
@@ -24,8 +26,10 @@ from hoctap.settings import LocalDeadline
 from intake.errors import IntakeError
 from intake.snapshots import Snapshot, SnapshotArchive, origin_of
 from intake.sources import Collected, read_source
+from scoring import results_folder
 from scoring.engine import ScoringOptions, score
 from scoring.levels_rubric import LevelsRubric
+from scoring.points import PointsRubric
 from scoring.recognition import load_decisions
 from scoring.registry import Registry, load_registry
 from scoring.results import Authority, Deadline, ScoreReport
@@ -45,6 +49,7 @@ class Intake:
     sheet_title: str | None = None  # provenance name of the Google spreadsheet's tabs, when one was read
     snapshot: Snapshot | None = None  # the archived pull, when one was read
     spreadsheet_id: str | None = None
+    tabs_checked: bool = False  # `check_tabs` ran: the wide table may be built (it is built once)
 
 
 def rubrics(project: Project) -> Rubrics:
@@ -125,12 +130,41 @@ def scoring_options(project: Project, reg: Registry, *, today: date | None = Non
     )
 
 
-def score_intake(intake: Intake, project: Project, reg: Registry | None = None) -> ScoreReport:
+def score_intake(intake: Intake, project: Project, reg: Registry | None = None,
+                 kept: Collection[int] = ()) -> ScoreReport:
+    """Every submission scored, but for those of the `kept` years (`kept_years`), whose results stay as written."""
+    reg = reg or registry(project)
+    check_tabs(intake, reg)
+    subs = intake.collected.submissions
+    if kept:
+        from scoring.table_cells import codes, raw
+        from scoring.table_cells import year as parse_year
+
+        years = codes(raw(subs.frame(), "year"), parse_year)  # a year that cannot be read is never kept
+        subs = subs.select(int(i) for i in np.flatnonzero(~np.isin(years, list(kept))))
+    return score(subs, reg, scoring_options(project, reg))
+
+
+def check_tabs(intake: Intake, reg: Registry) -> None:
+    """Flag, once, each tab whose unit-id cell names another unit than the tab's own: a reader's problem, so it
+    must be on the submission before the wide table is built (`Submissions.frame`, built once)."""
     from intake.tab_layouts import flag_misplaced_tabs
 
-    reg = reg or registry(project)
-    flag_misplaced_tabs(list(intake.collected.submissions.objects()), reg)
-    return score(intake.collected.submissions, reg, scoring_options(project, reg))
+    if not intake.tabs_checked:
+        flag_misplaced_tabs(list(intake.collected.submissions.objects()), reg)
+        intake.tabs_checked = True
+
+
+def kept_years(project: Project, year_keys: Mapping[int, str] | None) -> dict[int, dict[str, int]]:
+    """The years whose results folder files are current (`scoring.results_folder.kept_years`), with their
+    counts: a build scores every other year, and the years before a Thông tư 22/2020 year it scores (the
+    change in points)."""
+    rubric_of = rubrics(project)
+
+    def needed(year: int) -> tuple[int, ...]:
+        return (year - 1,) if isinstance(rubric_of.for_year(year), PointsRubric) else ()
+
+    return results_folder.kept_years(project.results_dir, year_keys, needed)
 
 
 def authority(project: Project, options: ScoringOptions) -> Callable[[int], Authority]:
@@ -226,6 +260,8 @@ def year_inputs(project: Project, intake: Intake) -> dict[int, str] | None:
     from scoring.table_cells import year as parse_year
 
     sources = intake.collected.sources
+    if not intake.tabs_checked and any(True for _ in intake.collected.submissions.objects()):
+        check_tabs(intake, registry(project))
     frame = intake.collected.submissions.frame()
     if sum(s.rows for s in sources) != len(frame):
         return None
@@ -256,8 +292,11 @@ def current_counts(project: Project, digest: str) -> Mapping[str, int] | None:
 
 
 def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Registry | None = None,
-                  inputs: str = "", year_keys: Mapping[int, str] | None = None, *, reuse: bool = True) -> Published:
-    """The results folder inside the project (`.hoctap/ket-qua/`), where plain `pelican` finds it too."""
+                  inputs: str = "", year_keys: Mapping[int, str] | None = None, *, reuse: bool = True,
+                  kept: Mapping[int, Mapping[str, int]] | None = None) -> Published:
+    """The results folder inside the project (`.hoctap/ket-qua/`), where plain `pelican` finds it too.
+
+    `kept` (`kept_years`): the years `report` leaves out because their files are current."""
     reg = reg or registry(project)
     options = scoring_options(project, reg)
     info = PublicationInfo(
@@ -274,11 +313,11 @@ def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Re
         },
         inputs=inputs,
     )
-    if not report.results:
+    if not report.results and not any(c["scored"] for c in (kept or {}).values()):
         raise IntakeError("Không có kết quả hợp lệ nào để công bố: trang cũ được giữ nguyên.")
     try:
         changed = write_results_folder(report, reg, options.rubrics, project.results_dir, info, year_keys,
-                                       reuse=reuse, verify=bool(os.environ.get("HOCTAP_VERIFY_REUSE")))
+                                       reuse=reuse, kept=list(kept or {}), verify=bool(os.environ.get("HOCTAP_VERIFY_REUSE")))
     except OSError as exc:
         raise ProjectError(f"Không ghi được kết quả vào {project.results_dir}: {exc.strerror or exc}.") from None
     return Published(project.results_dir, changed)

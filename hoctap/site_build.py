@@ -25,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 from hoctap.project import Project, ProjectError
+from scoring import year_stamps
 
 MARKER = ".hoctap-site"
 # The libraries whose output lands in the site's bytes (the plugin's `build_cache` counts the same ones).
@@ -120,11 +121,14 @@ def site_inputs(project: Project, *, publish: bool, site_url: str, search: bool)
             h.update(f"{dist}=-;".encode())
     # All of content/ but its data (sources, registry, archive: they reach the site through the results folder),
     # as the plugin's `content_key`: a page may link any file there with {static}.
+    # A year's results files count by the digests their stamp records (the stamps themselves are hashed too).
+    stamped = year_stamps.recorded_digests(project.results_dir) if project.results_dir.is_dir() else {}
     for folder, skip in ((project.results_dir, None), (project.site_dir, None), (project.content_dir, "data")):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             rel = path.relative_to(folder)
             if rel.parts[0] != skip:
-                h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
+                content = b"stamped " + stamped[path].encode() if path in stamped else path.read_bytes()
+                h.update(str(rel).encode() + b"\0" + content + b"\0")
     return h.hexdigest()
 
 

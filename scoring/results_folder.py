@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -125,25 +125,52 @@ def _unit_json(u: Unit) -> dict[str, Any]:
 
 def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubrics, target: Path,
                          info: PublicationInfo, year_keys: Mapping[int, str] | None = None, *,
-                         reuse: bool = True, verify: bool = False) -> list[Path]:
+                         reuse: bool = True, verify: bool = False, kept: Collection[int] = ()) -> list[Path]:
     """Write the folder; files whose content did not change keep their bytes and time. Returns what changed.
 
     `year_keys` (`hoctap.pipeline.year_inputs`): each year's files are stamped with the key they were written
-    from and their digests, and with `reuse` a year whose stamp matches is not serialised again: its files are
-    already those bytes. `verify` serialises it anyway and raises if the bytes differ (a key that missed an
-    input). The stamps also tell `recorded_inputs` that no file was changed since.
+    from, their digests and counts, and with `reuse` a year whose stamp matches is not serialised again: its
+    files are already those bytes. `verify` serialises it anyway and raises if the bytes differ (a key that
+    missed an input). The stamps also tell `recorded_inputs` that no file was changed since.
+
+    `kept` (`kept_years`): years left out of `report` because their stamp matches their key: their files stay
+    as they are, and the folder's counts take theirs from the stamps.
     """
     with collector_paused():  # a national year's rows, checks and their JSON are millions of small objects
-        return _write_results_folder(report, registry, rubrics, target, info, year_keys, reuse=reuse, verify=verify)
+        return _write_results_folder(report, registry, rubrics, target, info, year_keys, reuse=reuse, verify=verify,
+                                     kept=kept)
+
+
+def kept_years(target: Path, year_keys: Mapping[int, str] | None, needed: Callable[[int], Collection[int]],
+               ) -> dict[int, dict[str, int]]:
+    """The years a build need not score again, with their counts: their stamp matches their key, and no year
+    that is scored again reads them (`needed(y)`: the other years y's results read, the previous one for the
+    change in points; a year read is scored whole, so what it reads is scored too)."""
+    keys = year_keys or {}
+    recorded = {y: c for y, k in keys.items() if (c := year_stamps.kept_counts(target, y, k)) is not None}
+    scored = {y for y in keys if y not in recorded}
+    frontier = list(scored)
+    while frontier:
+        for other in needed(frontier.pop()):
+            if other in recorded and other not in scored:
+                scored.add(other)
+                frontier.append(other)
+    return {y: c for y, c in recorded.items() if y not in scored}
 
 
 def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubrics, target: Path,
                           info: PublicationInfo, year_keys: Mapping[int, str] | None, *,
-                          reuse: bool, verify: bool) -> list[Path]:
+                          reuse: bool, verify: bool, kept: Collection[int]) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
-    years = report.years
-    for year in years:
+    counts = report.counts()
+    for year in kept:
+        found = year_stamps.kept_counts(target, year, (year_keys or {}).get(year) or year_stamps.NO_KEY)
+        if found is None or year in report.years:
+            raise ResultsError(f"Kết quả năm {year} không còn như khi được giữ lại (lỗi chương trình).")
+        counts = {k: counts[k] + found[k] for k in counts}
+    years = sorted({*report.years, *kept})
+    for year in report.years:
         key = (year_keys or {}).get(year) or year_stamps.NO_KEY
         if reuse and year_stamps.matches(target, year, key):
             if verify:
@@ -154,7 +181,8 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
                                  _year_files(report, year, registry, rubrics, info), strict=True):
             if _atomic_write(path, content):
                 changed.append(path)
-        _atomic_write(year_stamps.stamp_path(target, year), year_stamps.stamp(target, year, key).encode())
+        stamp = year_stamps.stamp(target, year, key, report.for_year(year).counts())
+        _atomic_write(year_stamps.stamp_path(target, year), stamp.encode())
     for stale in target.glob("ket-qua-*.*"):
         stem = stale.stem.removeprefix("ket-qua-")
         if stem.isdigit() and int(stem) not in years:
@@ -169,7 +197,7 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
         "latest_year": years[-1] if years else None,
         "units": [_unit_json(u) for u in registry.units],
         "groups": list(registry.groups),
-        "counts": report.counts(),
+        "counts": counts,
         "rejected_no_year": [rejected_to_json(r) for r in report.rejected if r.year is None],
         "decisions": [recognition_to_json(d) for d in info.decisions],
         "sources": [s.__dict__ for s in info.sources],

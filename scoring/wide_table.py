@@ -89,6 +89,25 @@ class ObjectPart:
         return frame_of(self.subs)
 
 
+class RowsOf:
+    """Some rows of a part, in its order (the rows of the years a build scores again)."""
+
+    def __init__(self, part: Part, rows: list[int]) -> None:
+        self.part, self.rows = part, rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def submission(self, i: int) -> Submission:
+        return self.part.submission(self.rows[i])
+
+    def origin(self, i: int) -> Place:
+        return self.part.origin(self.rows[i])
+
+    def frame(self) -> pd.DataFrame:
+        return self.part.frame().iloc[self.rows].reset_index(drop=True)
+
+
 class Submissions(Sequence[Submission]):
     """Every submission read, in reading order, from any number of parts."""
 
@@ -152,6 +171,25 @@ class Submissions(Sequence[Submission]):
             while i >= starts[k + 1]:
                 k += 1
             out.append(self.parts[k].origin(i - starts[k]))
+        return out
+
+    def select(self, rows: Iterable[int]) -> Submissions:
+        """Only `rows` (ascending positions), in reading order; each keeps where it was read."""
+        starts = list(itertools.accumulate((len(p) for p in self.parts), initial=0))
+        chosen: list[list[int]] = [[] for _ in self.parts]
+        k = 0
+        for i in rows:
+            while i >= starts[k + 1]:
+                k += 1
+            chosen[k].append(i - starts[k])
+        out = Submissions()
+        for part, local in zip(self.parts, chosen, strict=True):
+            if len(local) == len(part):
+                out.add(part)
+            elif isinstance(part, ObjectPart):
+                out.add(ObjectPart(part.subs[j] for j in local))
+            elif local:
+                out.add(RowsOf(part, local))
         return out
 
     def objects(self) -> Iterator[Submission]:

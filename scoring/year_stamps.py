@@ -1,18 +1,24 @@
 """The stamp of each year's files in the results folder: the inputs they were written from and their digests.
 
 `.ket-qua-<year>.key` holds the year's key (`hoctap.pipeline.year_inputs`, or
-"-" when there is none) and the digest of `ket-qua-<year>.json` and
-`ket-qua-<year>.csv`. It is written after both files and removed before either
-is replaced, so it never vouches for a half-written year; a file changed by
-anything but hoctap no longer matches it.
+"-" when there is none), the digest of `ket-qua-<year>.json` and
+`ket-qua-<year>.csv`, each file's size and modification time, and the year's
+counts (read, scored, rejected: what a build that keeps the year reports). It is
+written after both files and removed before either is replaced, so it never
+vouches for a half-written year; a file changed by anything but hoctap no
+longer matches it. A file whose size and time are still those recorded is
+taken to hold the recorded bytes, as the site's build cache takes its pages:
+a national year is 50 MB, and every build asks every year.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 NO_KEY = "-"  # a year written without a key: stamped for `intact`, never reused by key
+COUNTS = ("read", "scored", "rejected")
 
 
 def year_files(folder: Path, year: int) -> tuple[Path, Path]:
@@ -24,32 +30,64 @@ def stamp_path(folder: Path, year: int) -> Path:
     return folder / f".ket-qua-{year}.key"
 
 
-def _stamp(key: str, folder: Path, year: int) -> str | None:
+def _stat(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _stamp(key: str, folder: Path, year: int, counts: Mapping[str, int]) -> str | None:
     try:
-        digests = [hashlib.blake2b(f.read_bytes(), digest_size=20).hexdigest() for f in year_files(folder, year)]
+        files = year_files(folder, year)
+        sums = [hashlib.blake2b(f.read_bytes(), digest_size=20).hexdigest() for f in files]
+        stats = [_stat(f) for f in files]
     except OSError:
         return None
-    return " ".join([key, *digests])
+    return " ".join([key, *sums, *stats, ",".join(str(int(counts[k])) for k in COUNTS)])
 
 
-def _recorded(folder: Path, year: int) -> str | None:
+def _recorded(folder: Path, year: int) -> list[str] | None:
+    """The stamp's fields (key, two digests, two size:time, the counts) when it has them all."""
     try:
-        return stamp_path(folder, year).read_text(encoding="utf-8")
+        fields = stamp_path(folder, year).read_text(encoding="utf-8").split(" ")
     except (OSError, ValueError):
         return None
+    return fields if len(fields) == 6 and fields[0] else None
+
+
+def digests(folder: Path, year: int) -> tuple[str, str] | None:
+    """The digests of the year's JSON and CSV as its stamp records them, when the files are still those bytes."""
+    recorded = _recorded(folder, year)
+    if recorded is None:
+        return None
+    files = year_files(folder, year)
+    try:
+        same = [_stat(f) for f in files] == recorded[3:5]
+        if not same:
+            same = [hashlib.blake2b(f.read_bytes(), digest_size=20).hexdigest() for f in files] == recorded[1:3]
+    except OSError:
+        return None
+    return (recorded[1], recorded[2]) if same else None
 
 
 def matches(folder: Path, year: int, key: str) -> bool:
     """The year's files were written from `key` and are still those bytes."""
+    return kept_counts(folder, year, key) is not None
+
+
+def kept_counts(folder: Path, year: int, key: str) -> dict[str, int] | None:
+    """The year's counts when its files were written from `key` and are still those bytes, else None."""
     recorded = _recorded(folder, year)
-    return key != NO_KEY and recorded is not None and recorded == _stamp(key, folder, year)
+    if key == NO_KEY or recorded is None or recorded[0] != key or digests(folder, year) is None:
+        return None
+    numbers = recorded[5].split(",")
+    if len(numbers) != len(COUNTS) or not all(n.isdigit() for n in numbers):
+        return None
+    return dict(zip(COUNTS, map(int, numbers), strict=True))
 
 
 def intact(folder: Path, year: int) -> bool:
     """The year's files are the bytes its stamp records, whatever key they were written from."""
-    recorded = _recorded(folder, year)
-    key = recorded.split(" ", 1)[0] if recorded else ""
-    return bool(key) and recorded == _stamp(key, folder, year)
+    return digests(folder, year) is not None
 
 
 def unstamp(folder: Path, year: int) -> None:
@@ -57,9 +95,9 @@ def unstamp(folder: Path, year: int) -> None:
     stamp_path(folder, year).unlink(missing_ok=True)
 
 
-def stamp(folder: Path, year: int, key: str) -> str:
+def stamp(folder: Path, year: int, key: str, counts: Mapping[str, int]) -> str:
     """After both files are written: the stamp's text (empty, matching nothing, when a file cannot be read)."""
-    return _stamp(key, folder, year) or ""
+    return _stamp(key, folder, year, counts) or ""
 
 
 def prune(folder: Path, years: list[int]) -> None:
@@ -68,3 +106,13 @@ def prune(folder: Path, years: list[int]) -> None:
         stem = stale.name.removeprefix(".ket-qua-").removesuffix(".key")
         if not stem.isdigit() or int(stem) not in years:
             stale.unlink()
+
+
+def recorded_digests(folder: Path) -> dict[Path, str]:
+    """Every year file of the folder whose stamp vouches for it, with its digest (see `digests`)."""
+    out: dict[Path, str] = {}
+    for stamp_file in folder.glob(".ket-qua-*.key"):
+        stem = stamp_file.name.removeprefix(".ket-qua-").removesuffix(".key")
+        if stem.isdigit() and (found := digests(folder, int(stem))) is not None:
+            out.update(zip(year_files(folder, int(stem)), found, strict=True))
+    return out

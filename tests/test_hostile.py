@@ -299,3 +299,21 @@ def test_hostile_rows_build_a_site_that_leaks_nothing_and_makes_no_page_for_them
     registry = {line.split(",", 1)[0] for line in (ROOT_REPO / "content" / "data" / "units.csv").read_text().splitlines()[1:]}
     assert units <= registry  # a rejected row is data, never a page
     assert not (site / "xep-hang" / "2042").exists() and not (site / "ket-qua" / "2042").exists()
+
+
+def test_a_tab_naming_a_unit_without_a_tab_is_rejected_by_build_as_by_score(tmp_path: Path) -> None:
+    """`hoctap build` reads each year's key from the wide table before it scores: the tab check must come first,
+    or the row, clean but for its tab, would be scored as the unit it names."""
+    project = make_project(tmp_path)
+    path = _template(project)
+    fourth = pipeline.year_tabs(Project.open(project), 2023)[1][3].unit_id  # a unit with no tab in the workbook
+    wb = load_workbook(path)
+    wb.worksheets[1]["D4"] = fourth
+    wb.save(path)
+    scored = hoctap("score", "--source", "nguon.xlsx", "--json", "-", cwd=project)
+    assert json.loads(scored.stdout)["counts"] == {"read": 3, "scored": 2, "rejected": 1}
+    done = hoctap("build", "--source", "nguon.xlsx", cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert "2 phiếu hợp lệ, 1 bị từ chối" in done.stdout.splitlines()[-1]
+    results = (project / ".hoctap" / "ket-qua").glob("ket-qua-*.json")
+    assert any("trang-sai-don-vi" in path.read_text(encoding="utf-8") for path in results)

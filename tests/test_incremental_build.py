@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ROOT_REPO, hoctap
+from support import PINNED_EPOCH, ROOT_REPO, hoctap
 
 from hoctap import pipeline
 from hoctap.project import Project
@@ -231,6 +231,54 @@ def test_a_years_results_are_written_again_only_when_its_own_or_an_earlier_years
     # A year's file changed by anything but hoctap no longer matches its stamp: it is written again.
     (proj.results_dir / "ket-qua-2021.csv").write_bytes(b"sua tay\n")
     same_as_full(project)
+
+
+def test_only_the_years_whose_inputs_changed_are_scored_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hoctap build` scores the years whose key moved and the Thông tư 22/2020 years they read (the change in
+    points), and takes the others' counts from their stamps; its site and counts are a full build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)  # the day is in every year's key, as in `hoctap`
+    proj = Project.open(project=project)
+
+    def plan() -> tuple[dict[int, dict[str, int]], pipeline.Intake]:
+        intake = pipeline.collect(proj, project / "nguon")
+        return pipeline.kept_years(proj, pipeline.year_inputs(proj, intake)), intake
+
+    kept, intake = plan()
+    assert sorted(kept) == [2020, 2021, 2022, 2023, 2024, 2025]  # nothing changed since the last build
+    edit_csv(project / "nguon" / "ket-qua-2025.csv",
+             lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
+                           for i, r in enumerate(rows)])
+    kept, intake = plan()
+    assert sorted(kept) == [2020, 2021, 2022, 2023, 2024]  # 2025 is Thông tư 24/2023: it reads no other year
+    for year, counts in kept.items():
+        doc = json.loads((proj.results_dir / f"ket-qua-{year}.json").read_text(encoding="utf-8"))
+        assert counts == doc["counts"]
+    report = pipeline.score_intake(intake, proj, kept=kept)
+    assert report.years == [2025] and report.read == kept_read(report, intake, kept)
+    incremental = hoctap("build", "--source", "nguon", "--output", "out", cwd=project)
+    assert incremental.returncode == 0, incremental.stderr
+    same_as_full(project)
+    full = hoctap("build", "--source", "nguon", "--output", "ref", "--full", cwd=project)
+    assert incremental.stdout.splitlines()[-1].replace("out", "ref") == full.stdout.splitlines()[-1]
+    # A Thông tư 24/2023 year changed: it and the later years (their keys cover its file) are scored again.
+    edit_csv(project / "nguon" / "ket-qua-2024.csv",
+             lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
+                           for i, r in enumerate(rows)])
+    kept, _ = plan()
+    assert sorted(kept) == [2020, 2021, 2022, 2023]
+    same_as_full(project)
+    # A Thông tư 22/2020 year changed: the years before it are scored too, for its change in points, and theirs.
+    edit_csv(project / "nguon" / "ket-qua-2023.csv",
+             lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
+                           for i, r in enumerate(rows)])
+    kept, _ = plan()
+    assert kept == {}
+    same_as_full(project)
+
+
+def kept_read(report: Any, intake: pipeline.Intake, kept: dict[int, dict[str, int]]) -> int:
+    """The rows a build scores: all read but those of the kept years."""
+    return len(intake.collected.submissions) - sum(c["read"] for c in kept.values())
 
 
 def test_a_row_whose_year_cannot_be_read(project: Path) -> None:

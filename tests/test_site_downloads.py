@@ -13,6 +13,8 @@ import codecs
 import csv
 import io
 import json
+import random
+import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +25,10 @@ from bs4 import BeautifulSoup
 from conftest import HOSTILE_FORMULA, HOSTILE_NAME, HOSTILE_SCRIPT, SmallSite
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from support import ROOT_REPO
+
+sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
+from hoctap_pages.downloads import csv_schema, csv_types, merged_type
 
 YEARS = (2023, 2024, 2025)
 PRIVATE_WORDS = ("email", "e-mail", "thư điện tử", "điện thoại", "phone", "người báo cáo", "reporter", "họ tên")
@@ -264,6 +270,24 @@ def test_all_years_in_one_csv_and_one_xlsx(small_site: SmallSite) -> None:
     assert len(header) == len(columns) and ws.max_row == per_year + 1
     values = {(r[0], r[1]): dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert values[(2024, "so-noi-vu")]["Căn cứ đánh giá"] == "Thông tư 24/2023/TT-BGDĐT"
+
+
+def test_the_all_years_csv_schema_made_from_its_blocks_is_the_one_read_from_the_whole_file(small_site: SmallSite) -> None:
+    package = json.loads((folder(small_site) / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == "ket-qua-tat-ca-cac-nam-csv")
+    assert resource["schema"] == csv_schema(folder(small_site) / "ket-qua-tat-ca-cac-nam.csv")
+    types = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+    # Points in the Thông tư 22/2020 years and blanks in the others: typed by the years that have them.
+    assert types["tong_diem"] == "number" and types["muc_dat"] == "integer" and types["ngay_gui"] == "date"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_type_merged_from_blocks_is_the_type_of_their_values_together(seed: int) -> None:
+    rng = random.Random(seed)
+    values = ["", "", "7", "-3", "8.5", "1e3", "nan", "2025-01-14", "2025-13-40", "đạt", "0012"]
+    blocks = [[rng.choice(values) for _ in range(rng.randint(0, 4))] for _ in range(rng.randint(1, 4))]
+    expected = csv_types([[v] for block in blocks for v in block], 1)[0] or "string"
+    assert merged_type(csv_types([[v] for v in block], 1)[0] for block in blocks) == expected
 
 
 def test_frictionless_validates_the_package(small_site: SmallSite) -> None:

@@ -64,8 +64,8 @@ def is_refused(row: ResultRow) -> bool:
 
 
 def vi_order(text: str) -> tuple[str, str]:
-    """Vietnamese alphabetical order: Đ after D (as the site sorts)."""
-    return fold(text.replace("Đ", "D\uffff").replace("đ", "d\uffff")), text
+    """Vietnamese alphabetical order: Đ after D (as the site's `vi_sort_key` sorts)."""
+    return fold(text.replace("Đ", "D\u1fff").replace("đ", "d\u1fff")), text
 
 
 def head_of(body: Body) -> str:

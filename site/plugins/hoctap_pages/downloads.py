@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,27 @@ def csv_schema(path: Path) -> dict[str, Any]:
     if not rows:
         return {"fields": []}
     header, body = rows[0], rows[1:]
+    types = csv_types(body, len(header))
+    return {"fields": [{"name": name, "type": types[i] if types[i] != "" else "string"} for i, name in enumerate(header)]}
+
+
+def csv_types(body: list[list[str]], width: int) -> tuple[str, ...]:
+    """Each column's Table Schema type as `_infer_type` reads it, "" for a column with nothing in it."""
     columns = list(itertools.zip_longest(*body, fillvalue=""))
-    return {"fields": [{"name": name, "type": _infer_type(list(columns[i]) if i < len(columns) else [])}
-                       for i, name in enumerate(header)]}
+    return tuple(_infer_type(list(columns[i])) if i < len(columns) and any(columns[i]) else "" for i in range(width))
+
+
+def merged_type(types: Iterable[str]) -> str:
+    """The type `_infer_type` gives the values of several blocks, from the blocks' own types ("": empty): the
+    first of integer, number and date that every value reads as, as for one block."""
+    found = set(types) - {""}
+    if not found:
+        return "string"
+    if found == {"integer"}:
+        return "integer"
+    if found <= {"integer", "number"}:
+        return "number"
+    return "date" if found == {"date"} else "string"
 
 
 def xlsx_schema(columns: list[Column], found: Sequence[frozenset[str]]) -> dict[str, Any]:
@@ -95,9 +114,10 @@ def xlsx_schema(columns: list[Column], found: Sequence[frozenset[str]]) -> dict[
     return {"fields": [{"name": c.label, "type": field_type(k)} for c, k in zip(columns, found, strict=True)]}
 
 
-def _csv_resource(name: str, path: Path, title: str) -> dict[str, Any]:
+def _csv_resource(name: str, path: Path, title: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"name": name, "path": path.name, "profile": "tabular-data-resource", "title": title, "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8-sig", "bytes": path.stat().st_size, "schema": csv_schema(path)}
+            "mediatype": "text/csv", "encoding": "utf-8-sig", "bytes": path.stat().st_size,
+            "schema": csv_schema(path) if schema is None else schema}
 
 
 def _xlsx_resource(name: str, path: Path, title: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -268,8 +288,9 @@ class AllYearsBlocks:
 
     def make(self, year: int, rendered: Rendered) -> None:
         yr = self.data.year(year)
-        part = Block(place(rendered, self.first[year]), self.first[year], rendered.count, rendered.kinds,
-                     csv_lines(yr.results, self.columns, header=False))
+        lines = csv_lines(yr.results, self.columns, header=False)
+        types = csv_types(list(csv.reader(io.StringIO(lines.decode("utf-8"), newline=""))), len(self.columns))
+        part = Block(place(rendered, self.first[year]), self.first[year], rendered.count, rendered.kinds, lines, types)
         self.store.put(self.keys[year], part)
         self.parts[year] = part
 
@@ -280,11 +301,16 @@ class AllYearsBlocks:
         what = f"Kết quả đánh giá Đơn vị học tập các năm {data.years[0]}–{data.years[-1]}"
         # The same bytes as a year's table of every row (see `csv_lines`).
         target = folder / f"{ALL_YEARS}.csv"
-        target.write_bytes(codecs.BOM_UTF8 + csv_lines([], self.columns) + b"".join(p.csv for p in parts))
+        header = csv_lines([], self.columns)
+        target.write_bytes(codecs.BOM_UTF8 + header + b"".join(p.csv for p in parts))
+        # The CSV's schema from its blocks' column types, as `csv_schema` would read the whole file.
+        names = next(csv.reader(io.StringIO(header.decode("utf-8"), newline="")))
+        schema = {"fields": [{"name": name, "type": merged_type(p.csv_types[i] for p in parts)}
+                             for i, name in enumerate(names)]}
         xlsx = folder / f"{ALL_YEARS}.xlsx"
         write_blocks(xlsx, "Tất cả các năm", self.headers, self.widths, parts, self.when)
         found = [frozenset().union(*(p.kinds[i] for p in parts)) for i in range(len(self.columns))]
-        return {"resources": [_csv_resource(f"{ALL_YEARS}-csv", target, f"{what} (CSV)"),
+        return {"resources": [_csv_resource(f"{ALL_YEARS}-csv", target, f"{what} (CSV)", schema),
                               _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)",
                                              xlsx_schema(self.columns, found))],
                 "files": [_file("CSV", target), _file("Excel (XLSX)", xlsx)]}

@@ -127,9 +127,11 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
                               relative_urls=relative, page_url=page.url, **page.context)
             if job is not None:
                 job.page(page.save_as)
-        # What the pages were made from is no longer needed while the search index is finished.
+        # What the pages were made from is no longer needed while the search index is finished: the last
+        # references to the results (the pages' closures, the keys) go, and their memory with them.
         self.data = None
-        del keys
+        del keys, pages, later
+        page = None  # type: ignore[assignment]  # the loop's last page, and its closure
         gc.unfreeze()
         give_back_memory()
 

@@ -67,15 +67,30 @@ class PageKeys:
             out[y] = self.prints.digest((yr.rubric_id, yr.method, yr.deadline, yr.cdht_target, yr.authority))
         return out
 
+    @cached_property
+    def _every_unit(self) -> bytes:
+        """What every unit page reads besides its unit: the years, their rubric, deadline, target and authority,
+        and the settings' notes."""
+        data = self.data
+        return self.prints.digest((data.years, dict(data.results.settings_notes), tuple(self._year_meta.items())))
+
+    @cached_property
+    def _decisions(self) -> dict[str, list[tuple[int, Any]]]:
+        """Each unit's decisions, with their place in the list (a page lists them in that order)."""
+        out: dict[str, list[tuple[int, Any]]] = {}
+        for i, d in enumerate(self.data.results.decisions):
+            out.setdefault(d.unit_id, []).append((i, d))
+        return out
+
     def unit(self, unit_id: str) -> str:
+        """The unit's lineage (registry rows, successor) and decisions, and what each year's file says of each
+        of them (`PublishedYear.unit_digests`); ten thousand of them per build, so the per-year part is joined
+        as text rather than walked by `Fingerprint`."""
         data = self.data
         lineage = [data.unit_by_id[i] for i in data.lineage(unit_id) if i in data.unit_by_id]
         unit = data.unit_by_id[unit_id]
         successor = data.unit_by_id.get(unit.successor) if unit.successor else None
-        ids = {u.id for u in lineage}
-        parts: list[Any] = [tuple(lineage), successor, data.years, dict(data.results.settings_notes),
-                            tuple(d for d in data.results.decisions if d.unit_id in ids)]
-        for y in data.years:
-            digests = data.year(y).unit_digests
-            parts.append((y, self._year_meta[y], tuple(digests.get(u.id, "") for u in lineage)))
-        return key_of("unit", self.prints.digest(tuple(parts)))
+        decisions = tuple(d for _, d in sorted(p for i in {u.id for u in lineage} for p in self._decisions.get(i, ())))
+        per_year = ";".join(f"{y}:" + ",".join(data.year(y).unit_digests.get(u.id, "") for u in lineage)
+                            for y in data.years)
+        return key_of("unit", self._every_unit, self.prints.digest((tuple(lineage), successor, decisions)), per_year)

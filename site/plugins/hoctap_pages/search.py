@@ -31,8 +31,9 @@ import shutil
 from pathlib import Path
 
 from .build_cache import BuildCache, key_of
+from .output_pages import html_pages
 from .pagefind_service import IndexService, SearchIndexError
-from .search_views import SKIP_DIRS, indexed_pages, same_views
+from .search_views import indexed_pages, same_views
 
 __all__ = ["STROKE", "IndexJob", "SearchIndexError", "build_index"]
 
@@ -176,13 +177,8 @@ class IndexJob:
 
 def _pages_on_disk(output_path: Path, searched: bool = False) -> list[str]:
     """The HTML pages under `output_path` (outside the index and the theme); `searched`: those with a search body."""
-    out = []
-    for path in sorted(output_path.rglob("*.html")):
-        rel = path.relative_to(output_path)
-        if rel.parts[0] in SKIP_DIRS or (searched and b"data-pagefind-body" not in path.read_bytes()):
-            continue
-        out.append(rel.as_posix())
-    return out
+    return [rel for rel in html_pages(output_path)
+            if not searched or b"data-pagefind-body" in (output_path / rel).read_bytes()]
 
 
 def build_index(output_path: Path, cache: BuildCache | None = None) -> Path:

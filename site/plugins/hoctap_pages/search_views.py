@@ -14,27 +14,22 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .build_cache import BuildCache, digest
-
-# Folders of the output that are not pages: the index itself and the theme's files.
-SKIP_DIRS = {"pagefind", "theme"}
+from .output_pages import html_pages
 
 
 def indexed_pages(output_path: Path, cache: BuildCache) -> dict[str, str]:
     """The pages Pagefind reads (those with a search body) and a digest of each one's bytes (known from the
     cache for the pages it wrote or reused)."""
     pages = {}
-    for path in sorted(output_path.rglob("*.html")):
-        rel = path.relative_to(output_path)
-        if rel.parts[0] in SKIP_DIRS:
-            continue
-        entry = cache.new.get(rel.as_posix())
+    for rel in html_pages(output_path):
+        entry = cache.new.get(rel)
         if entry is not None and entry.sha:
             if entry.searched:
-                pages[rel.as_posix()] = entry.sha
+                pages[rel] = entry.sha
             continue
-        raw = path.read_bytes()
+        raw = (output_path / rel).read_bytes()
         if b"data-pagefind-body" in raw:
-            pages[rel.as_posix()] = digest(raw)
+            pages[rel] = digest(raw)
     return pages
 
 

@@ -8,8 +8,10 @@ unknown id is data on the status page, never a page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
@@ -18,6 +20,8 @@ from scoring.registry import Unit
 from scoring.results import Authority, ResultRow
 from scoring.rubric import Rubric, default_rubrics
 from scoring.text import fold
+
+T = TypeVar("T")
 
 
 def unit_url(unit_id: str) -> str:
@@ -30,8 +34,12 @@ def year_url(year: int, rubric: Rubric | None) -> str:
 
 
 def vi_sort_key(text: str) -> tuple[str, str]:
-    """Vietnamese alphabetical order: Đ after D (fold alone would file it under D), then tone marks."""
-    base = fold(text.replace("Đ", "D\uffff").replace("đ", "d\uffff"))
+    """Vietnamese alphabetical order: Đ after D (fold alone would file it under D), then tone marks.
+
+    Đ is folded to d and U+1FFF, an unassigned code point after every letter of Vietnamese and below
+    `fold`'s one-table limit (U+2000), so a name with Đ is folded as fast as any other.
+    """
+    base = fold(text.replace("Đ", "D\u1fff").replace("đ", "d\u1fff"))
     return base, text
 
 
@@ -58,6 +66,19 @@ class SiteData:
 
     def year(self, year: int) -> PublishedYear:
         return self.results.by_year[year]
+
+    @cached_property
+    def _made(self) -> dict[tuple[str, int], Any]:
+        return {}
+
+    def once(self, name: str, year: int, make: Callable[[], T]) -> T:
+        """`make()` the first time a build asks for (name, year), the same object after: a year's rows as the
+        home page and the year's own pages list them (read only)."""
+        key = (name, year)
+        if key not in self._made:
+            self._made[key] = make()
+        found: T = self._made[key]
+        return found
 
     def rubric(self, year: int) -> Rubric | None:
         yr = self.results.by_year.get(year)

@@ -5,17 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-SKIP_DIRS = {"pagefind", "theme"}  # du-lieu/ holds one page, the downloads page: listed
-SKIP_FILES = {"404.html"}
+from .output_pages import html_pages
+
+SKIP_FILES = {"404.html"}  # du-lieu/ holds one page, the downloads page: listed
 
 
 def page_urls(output_path: Path, site_url: str) -> list[str]:
     urls = []
-    for path in sorted(output_path.rglob("*.html")):
-        rel = path.relative_to(output_path)
-        if rel.parts[0] in SKIP_DIRS or rel.name in SKIP_FILES:
+    for url in html_pages(output_path):
+        if url.rpartition("/")[2] in SKIP_FILES:
             continue
-        url = rel.as_posix()
         if url == "index.html" or url.endswith("/index.html"):
             url = url.removesuffix("index.html")
         urls.append(f"{site_url.rstrip('/')}/{url}")

@@ -143,6 +143,7 @@ class Block:
     count: int
     kinds: tuple[frozenset[str], ...]
     csv: bytes = b""
+    csv_types: tuple[str, ...] = ()  # each CSV column's Table Schema type, "" when empty (`downloads.csv_types`)
 
 
 def _digest(*parts: bytes) -> str:
@@ -173,7 +174,8 @@ class BlockStore:
             meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             xml = (self.folder / f"{key}.xml").read_bytes()
             csv = (self.folder / f"{key}.csv").read_bytes()
-            found = Block(xml, int(meta["first"]), int(meta["count"]), tuple(frozenset(k) for k in meta["kinds"]), csv)
+            found = Block(xml, int(meta["first"]), int(meta["count"]), tuple(frozenset(k) for k in meta["kinds"]), csv,
+                          tuple(str(t) for t in meta["csv_types"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return found if _digest(xml, csv) == meta.get("sha") else None
@@ -187,7 +189,7 @@ class BlockStore:
             (self.folder / f"{key}.xml").write_bytes(found.xml)
             (self.folder / f"{key}.csv").write_bytes(found.csv)
             meta = {"first": found.first, "count": found.count, "kinds": [sorted(k) for k in found.kinds],
-                    "sha": _digest(found.xml, found.csv)}
+                    "csv_types": list(found.csv_types), "sha": _digest(found.xml, found.csv)}
             (self.folder / f"{key}.json").write_text(json.dumps(meta), encoding="utf-8")
         except OSError:
             pass  # only the next build is slower

@@ -37,6 +37,10 @@ class RankRow:
 
 
 def ranking_rows(data: SiteData, year: int) -> list[RankRow]:
+    return data.once("ranking_rows", year, lambda: _ranking_rows(data, year))
+
+
+def _ranking_rows(data: SiteData, year: int) -> list[RankRow]:
     rubric = data.points_rubric(year)
     rows = [r for r in data.year(year).results if r.points]
     rows.sort(key=lambda r: (r.points.rank if r.points else 0, vi_sort_key(r.name)))
@@ -78,6 +82,10 @@ def failing(row: ResultRow) -> tuple[str, ...]:
 
 
 def level_rows(data: SiteData, year: int) -> list[LevelRow]:
+    return data.once("level_rows", year, lambda: _level_rows(data, year))
+
+
+def _level_rows(data: SiteData, year: int) -> list[LevelRow]:
     rubric = data.levels_rubric(year)
     out = []
     for r in data.year(year).results:

@@ -28,7 +28,10 @@ from openpyxl.utils import get_column_letter
 from support import ROOT_REPO
 
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
-from hoctap_pages.downloads import csv_schema, csv_types, merged_type
+from hoctap_pages.downloads import block_lines, csv_schema, csv_types, merged_type
+from hoctap_pages.site_data import SiteData
+from scoring.publication import all_years_columns, csv_lines, rubric_columns
+from scoring.published import load_results_folder
 
 YEARS = (2023, 2024, 2025)
 PRIVATE_WORDS = ("email", "e-mail", "thư điện tử", "điện thoại", "phone", "người báo cáo", "reporter", "họ tên")
@@ -279,6 +282,15 @@ def test_the_all_years_csv_schema_made_from_its_blocks_is_the_one_read_from_the_
     types = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
     # Points in the Thông tư 22/2020 years and blanks in the others: typed by the years that have them.
     assert types["tong_diem"] == "number" and types["muc_dat"] == "integer" and types["ngay_gui"] == "date"
+
+
+def test_an_all_years_block_taken_from_the_years_table_is_the_block_made_from_its_rows(small_site: SmallSite) -> None:
+    """Hostile text (quotes, formulas, line breaks), blanks, points and levels years: the same bytes either way."""
+    data = SiteData(load_results_folder(small_site.project / ".hoctap" / "ket-qua"))
+    every = all_years_columns([rubric_columns(data.rubric(y)) for y in data.years], {})
+    for year in data.years:
+        yr = data.year(year)
+        assert block_lines(yr, every) == csv_lines(yr.results, every, header=False), year
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -29,7 +29,7 @@ from scoring.publication import Column, all_years_columns, csv_lines, rubric_col
 from scoring.published import PublishedYear
 from scoring.results import ResultRow
 from scoring.rubric import default_rubrics
-from scoring.text import slugify
+from scoring.text import neutralise, slugify
 
 from .build_cache import BuildCache, key_of
 from .sheet_rows import Rendered, date_columns, place, render
@@ -288,7 +288,7 @@ class AllYearsBlocks:
 
     def make(self, year: int, rendered: Rendered) -> None:
         yr = self.data.year(year)
-        lines = csv_lines(yr.results, self.columns, header=False)
+        lines = block_lines(yr, self.columns)
         types = csv_types(list(csv.reader(io.StringIO(lines.decode("utf-8"), newline=""))), len(self.columns))
         part = Block(place(rendered, self.first[year]), self.first[year], rendered.count, rendered.kinds, lines, types)
         self.store.put(self.keys[year], part)
@@ -314,3 +314,30 @@ class AllYearsBlocks:
                               _xlsx_resource(f"{ALL_YEARS}-xlsx", xlsx, f"{what} (Excel)",
                                              xlsx_schema(self.columns, found))],
                 "files": [_file("CSV", target), _file("Excel (XLSX)", xlsx)]}
+
+
+def block_lines(yr: PublishedYear, columns: list[Column]) -> bytes:
+    """The year's rows in the all-years `columns`, the bytes of `csv_lines(yr.results, columns, header=False)`.
+
+    Taken from the year's own table in the results folder (the same cells, written by the same `csv`
+    writer pandas uses), with the columns it lacks read from the rows: a national year's cells are not made
+    again. When a lacking column holds anything but text, or the table and the rows disagree, they are made.
+    """
+    with yr.csv_path.open(encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    if not table or len(table) - 1 != len(yr.results) or any(len(row) != len(table[0]) for row in table):
+        return csv_lines(yr.results, columns, header=False)
+    at = {name: i for i, name in enumerate(table[0])}
+    lacking: dict[int, list[str]] = {}
+    for j, col in enumerate(columns):
+        if col.name not in at:
+            values = [neutralise(col.code(r)) for r in yr.results]
+            if not all(v is None or isinstance(v, str) for v in values):
+                return csv_lines(yr.results, columns, header=False)
+            lacking[j] = ["" if v is None else str(v) for v in values]
+    where = [at.get(c.name, -1) for c in columns]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for k, row in enumerate(table[1:]):
+        writer.writerow([row[i] if i >= 0 else lacking[j][k] for j, i in enumerate(where)])
+    return out.getvalue().encode("utf-8")

@@ -145,6 +145,7 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         if current is not None:
             return _results(args, project, intake, None, current=current)
         reg = pipeline.registry(project)
+        pipeline.check_tabs(intake, reg)
         # Only the years whose inputs changed are scored again (and what they read); `run` scores every year,
         # as its report lists every rejection.
         year_keys = pipeline.year_inputs(project, intake)

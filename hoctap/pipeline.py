@@ -315,9 +315,13 @@ def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Re
     )
     if not report.results and not any(c["scored"] for c in (kept or {}).values()):
         raise IntakeError("Không có kết quả hợp lệ nào để công bố: trang cũ được giữ nguyên.")
+    verify = bool(os.environ.get("HOCTAP_VERIFY_REUSE"))
     try:
         changed = write_results_folder(report, reg, options.rubrics, project.results_dir, info, year_keys,
-                                       reuse=reuse, kept=list(kept or {}), verify=bool(os.environ.get("HOCTAP_VERIFY_REUSE")))
+                                       reuse=reuse, kept=list(kept or {}), verify=verify)
+        if verify and kept:  # the kept years too: every year scored again, compared with the files kept
+            results_folder.verify_kept(score_intake(intake, project, reg), kept, reg, options.rubrics,
+                                       project.results_dir, info)
     except OSError as exc:
         raise ProjectError(f"Không ghi được kết quả vào {project.results_dir}: {exc.strerror or exc}.") from None
     return Published(project.results_dir, changed)

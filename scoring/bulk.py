@@ -57,9 +57,9 @@ def give_back_memory() -> None:
 
     Freed Python objects leave their memory with the process; while a child process works (the search
     indexer, finishing its index), giving it back keeps the sum of the processes' memory within bounds. The
-    results hold no cycles, so dropping the last reference frees them: no collection is needed first (a full
-    one walks every object still alive, half a second at national scale). Where there is no glibc, it does
-    nothing.
+    results hold no cycles, so dropping the last reference frees them: no full collection is needed first (it
+    would walk every object still alive, half a second at national scale); the few cycles made meanwhile are
+    young and go at the next young collection. Where there is no glibc, it does nothing.
     """
     name = ctypes.util.find_library("c")
     if not name:

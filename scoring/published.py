@@ -34,22 +34,13 @@ from scoring.results_json import (
     rejected_from_json,
     row_from_json,
 )
-
-
-def _nfc(value: Any) -> Any:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, list):
-        return [_nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
-    return value
+from scoring.text import nfc_all
 
 
 def _read_json(path: Path, vouched: bool = False) -> tuple[dict[str, Any], bytes]:
     """The document and its bytes. `vouched`: the year's stamp says hoctap wrote these very bytes, and hoctap
-    writes every string in NFC, so the check for decomposed letters (a quarter of a second on a national year)
-    is skipped."""
+    writes a year's document in NFC (`results_folder._json_bytes`), so the check for decomposed letters (a
+    quarter of a second on a national year) is skipped."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -70,7 +61,7 @@ def _read_json(path: Path, vouched: bool = False) -> tuple[dict[str, Any], bytes
     text = raw.decode("utf-8")
     if "\\u" not in text and unicodedata.is_normalized("NFC", text):
         return data, raw  # every string is already NFC (an escape could hide a decomposed letter)
-    out: dict[str, Any] = _nfc(data)
+    out: dict[str, Any] = nfc_all(data)
     return out, raw
 
 

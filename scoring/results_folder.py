@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +37,7 @@ from scoring.results_json import (
     row_to_json,
 )
 from scoring.rubric import Rubrics
+from scoring.text import nfc_all
 
 CONTRACT_VERSION = 2
 
@@ -81,10 +83,16 @@ def _atomic_write(path: Path, content: bytes) -> bool:
 
 
 def _json_bytes(doc: Any) -> bytes:
-    """Compact UTF-8 JSON. orjson writes a national year's 50 MB in a tenth of `json.dumps`'s time; its bytes
-    are `json.dumps(doc, ensure_ascii=False, separators=(",", ":"))`'s but for the spelling of very small
-    floats (1e-7, not 1e-07), which every JSON reader reads as the same number."""
-    return orjson.dumps(doc)
+    """Compact UTF-8 JSON, every string in NFC. orjson writes a national year's 50 MB in a tenth of
+    `json.dumps`'s time; its bytes are `json.dumps(doc, ensure_ascii=False, separators=(",", ":"))`'s but for
+    the spelling of very small floats (1e-7, not 1e-07), which every JSON reader reads as the same number.
+
+    Cells are cleaned to NFC when read, but not every string comes from a cell (settings, file and tab names):
+    the whole document is checked once, so a reader that trusts the year's stamp need not check again."""
+    raw = orjson.dumps(doc)
+    if raw.isascii() or unicodedata.is_normalized("NFC", raw.decode("utf-8")):
+        return raw
+    return orjson.dumps(nfc_all(doc))
 
 
 def _authority_json(a: Authority) -> dict[str, str]:
@@ -167,7 +175,8 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
     for year in kept:
         found = year_stamps.kept_counts(target, year, (year_keys or {}).get(year) or year_stamps.NO_KEY)
         if found is None or year in report.years:
-            raise ResultsError(f"Kết quả năm {year} không còn như khi được giữ lại (lỗi chương trình).")
+            raise ResultsError(f"Tệp kết quả năm {year} đã bị thay đổi trong lúc đánh giá: hãy chạy lại.")
+        year_stamps.refresh(target, year)
         counts = {k: counts[k] + found[k] for k in counts}
     years = sorted({*report.years, *kept})
     for year in report.years:
@@ -175,6 +184,7 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
         if reuse and year_stamps.matches(target, year, key):
             if verify:
                 _verify_year(report, year, registry, rubrics, info, target)
+            year_stamps.refresh(target, year)
             continue
         year_stamps.unstamp(target, year)
         for path, content in zip(year_stamps.year_files(target, year),
@@ -224,6 +234,15 @@ def _verify_year(report: ScoreReport, year: int, registry: Registry, rubrics: Ru
     kept = tuple(path.read_bytes() for path in year_stamps.year_files(target, year))
     if kept != _year_files(report, year, registry, rubrics, info):
         raise ResultsError(f"Kết quả năm {year} được giữ lại nhưng khác bản tính mới (khóa thiếu một đầu vào).")
+
+
+def verify_kept(report: ScoreReport, kept: Mapping[int, Mapping[str, int]], registry: Registry, rubrics: Rubrics,
+                target: Path, info: PublicationInfo) -> None:
+    """`report` (every year scored) says of each kept year what its files and stamp say, or `ResultsError`."""
+    for year, counts in kept.items():
+        _verify_year(report, year, registry, rubrics, info, target)
+        if report.for_year(year).counts() != dict(counts):
+            raise ResultsError(f"Số phiếu năm {year} được giữ lại khác bản tính mới (khóa thiếu một đầu vào).")
 
 
 def recorded_inputs(folder: Path) -> tuple[str, Mapping[str, int]] | None:

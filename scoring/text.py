@@ -24,6 +24,17 @@ def nfc(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value))
 
 
+def nfc_all(value: Any) -> Any:
+    """Every string inside a JSON-like value (lists, dicts, their keys) in NFC."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc_all(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc_all(k): nfc_all(v) for k, v in value.items()}
+    return value
+
+
 def strip_controls(text: str) -> str:
     """Remove control characters a submitter may have pasted (NUL, escape codes); keep tabs and line breaks."""
     return _CONTROLS.sub("", text)

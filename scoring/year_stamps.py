@@ -38,8 +38,8 @@ def _stat(path: Path) -> str:
 def _stamp(key: str, folder: Path, year: int, counts: Mapping[str, int]) -> str | None:
     try:
         files = year_files(folder, year)
+        stats = [_stat(f) for f in files]  # before the bytes: a write in between then fails the next check
         sums = [hashlib.blake2b(f.read_bytes(), digest_size=20).hexdigest() for f in files]
-        stats = [_stat(f) for f in files]
     except OSError:
         return None
     return " ".join([key, *sums, *stats, ",".join(str(int(counts[k])) for k in COUNTS)])
@@ -93,6 +93,25 @@ def intact(folder: Path, year: int) -> bool:
 def unstamp(folder: Path, year: int) -> None:
     """Before the year's files are replaced."""
     stamp_path(folder, year).unlink(missing_ok=True)
+
+
+def refresh(folder: Path, year: int) -> None:
+    """Record the files' size and time again when only they moved (a copy, a `touch`), so that the next
+    build does not hash the year again."""
+    recorded = _recorded(folder, year)
+    if recorded is None:
+        return
+    try:
+        moved = [_stat(f) for f in year_files(folder, year)] != recorded[3:5]
+    except OSError:
+        return
+    if moved and digests(folder, year) is not None:
+        counts = dict(zip(COUNTS, map(int, recorded[5].split(",")), strict=True))
+        text = _stamp(recorded[0], folder, year, counts)
+        if text and text.split(" ")[1:3] == recorded[1:3]:
+            tmp = stamp_path(folder, year).with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(stamp_path(folder, year))
 
 
 def stamp(folder: Path, year: int, key: str, counts: Mapping[str, int]) -> str:

@@ -65,7 +65,7 @@ def is_refused(row: ResultRow) -> bool:
 
 def vi_order(text: str) -> tuple[str, str]:
     """Vietnamese alphabetical order: Đ after D (as the site's `vi_sort_key` sorts)."""
-    return fold(text.replace("Đ", "D\u1fff").replace("đ", "d\u1fff")), text
+    return fold(text.replace("Đ", "D\u1fff").replace("đ", "d\u1fff")).replace("\u1fff", "\uffff"), text
 
 
 def head_of(body: Body) -> str:

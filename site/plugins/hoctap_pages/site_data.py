@@ -36,10 +36,10 @@ def year_url(year: int, rubric: Rubric | None) -> str:
 def vi_sort_key(text: str) -> tuple[str, str]:
     """Vietnamese alphabetical order: Đ after D (fold alone would file it under D), then tone marks.
 
-    Đ is folded to d and U+1FFF, an unassigned code point after every letter of Vietnamese and below
-    `fold`'s one-table limit (U+2000), so a name with Đ is folded as fast as any other.
+    Đ sorts as d then U+FFFF. It is folded as d then U+1FFF (unassigned, below `fold`'s one-table limit of
+    U+2000, so a name with Đ is folded as fast as any other), which then becomes U+FFFF.
     """
-    base = fold(text.replace("Đ", "D\u1fff").replace("đ", "d\u1fff"))
+    base = fold(text.replace("Đ", "D\u1fff").replace("đ", "d\u1fff")).replace("\u1fff", "\uffff")
     return base, text
 
 

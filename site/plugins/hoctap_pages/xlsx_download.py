@@ -176,6 +176,8 @@ class BlockStore:
             csv = (self.folder / f"{key}.csv").read_bytes()
             found = Block(xml, int(meta["first"]), int(meta["count"]), tuple(frozenset(k) for k in meta["kinds"]), csv,
                           tuple(str(t) for t in meta["csv_types"]))
+            if len(found.csv_types) != len(found.kinds):
+                return None
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return found if _digest(xml, csv) == meta.get("sha") else None

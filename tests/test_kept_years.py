@@ -1,0 +1,81 @@
+"""A build that keeps some years' results scores only the others: what it scores equals a full scoring.
+
+`hoctap build` leaves out the rows of the years whose results files are current
+(`pipeline.kept_years`); the sample's sources mix years inside one file (a CSV
+of 2020–2022) and hold workbook tabs, so the rows left out are picked out of
+the middle of a source. The end-to-end comparisons with `--full` are in
+`test_incremental_build.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import orjson
+import pytest
+from support import PINNED_EPOCH
+
+from hoctap import pipeline
+from hoctap.project import Project
+from scoring.results import ScoreReport
+from scoring.results_folder import _json_bytes
+from scoring.results_json import rejected_to_json, row_to_json
+
+
+def per_year(report: ScoreReport, year: int) -> tuple[list[object], list[object], list[object]]:
+    one = report.for_year(year)
+    return ([row_to_json(r) for r in one.results], [rejected_to_json(r) for r in one.rejected],
+            [(s.unit_id, s.status, s.submitted) for s in one.statuses])
+
+
+@pytest.mark.parametrize("kept", [{2020}, {2021}, {2020, 2022}, {2023, 2024}, {2026}, {2025, 2026}])
+def test_the_years_scored_are_scored_as_when_every_year_is(kept: set[int], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+    project = Project.open(tmp_path)
+    full = pipeline.score_intake(pipeline.collect(project), project)
+    part = pipeline.score_intake(pipeline.collect(project), project, kept=kept)
+    assert set(full.years) - kept == set(part.years) and kept <= set(full.years)
+    assert part.read == full.read - sum(full.for_year(y).read for y in kept)
+    assert [rejected_to_json(r) for r in part.rejected if r.year is None] == \
+        [rejected_to_json(r) for r in full.rejected if r.year is None]
+    for year in part.years:
+        if year - 1 in kept:
+            continue  # its change in points reads the year before: `kept_years` never keeps that one
+        assert per_year(part, year) == per_year(full, year), year
+
+
+def test_a_year_document_is_written_in_nfc_whatever_form_its_strings_came_in() -> None:
+    """Cells are cleaned when read, but a settings text or a tab's title is not a cell."""
+    decomposed = unicodedata.normalize("NFD", "Sở Giáo dục và Đào tạo tỉnh Tây Ninh")
+    written = _json_bytes({"authority": {"receiving_body": decomposed}, "where": [decomposed]})
+    assert unicodedata.is_normalized("NFC", written.decode("utf-8"))
+    assert orjson.loads(written)["where"] == [unicodedata.normalize("NFC", decomposed)]
+
+
+def test_a_touched_year_is_still_kept_and_its_stamp_learns_the_new_time(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+    project = Project.open(tmp_path)
+    intake = pipeline.collect(project)
+    keys = pipeline.year_inputs(project, intake)
+    pipeline.write_results(project, pipeline.score_intake(intake, project), intake, year_keys=keys)
+    stamp = project.results_dir / ".ket-qua-2023.key"
+    before = stamp.read_text(encoding="utf-8")
+    os.utime(project.results_dir / "ket-qua-2023.json", ns=(1, 1))  # the same bytes, another time (a copy)
+    kept = pipeline.kept_years(project, keys)
+    assert 2023 in kept  # the bytes are checked, and still those of the stamp
+    intake = pipeline.collect(project)
+    pipeline.write_results(project, pipeline.score_intake(intake, project, kept=kept), intake, year_keys=keys, kept=kept)
+    after = stamp.read_text(encoding="utf-8")
+    assert after.split(" ")[:3] == before.split(" ")[:3] and after != before and ":1 " in after
+    # A changed byte is not kept, whatever its time says.
+    path = project.results_dir / "ket-qua-2022.csv"
+    st = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"so-", b"sx-", 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert 2022 in pipeline.kept_years(project, keys)  # same size and time: taken as the same bytes (documented)
+    path.write_bytes(path.read_bytes() + b"\n")
+    assert 2022 not in pipeline.kept_years(project, keys)

@@ -135,25 +135,34 @@ def jinja_floor(project: Project, out: Path) -> int:
 
 
 def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process's descendants (not the process itself), from /proc (Linux)."""
+    """Resident memory of a process's descendants (not the process itself), from /proc (Linux).
+
+    A child caught between its fork and its exec still runs its parent's program in its parent's memory
+    (shared, or the very same pages under vfork): it is not counted twice. Without this, a sample falling in
+    that instant (Pelican, near a gigabyte, starting Pagefind) read one run's peak as 2 GB.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    cmdline: dict[int, bytes] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                cmdline[int(entry.name)] = f.read()
         except OSError:
             continue
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
-    total, stack = 0, list(children.get(root_pid, []))
+    total, stack = 0, [(pid, root_pid) for pid in children.get(root_pid, [])]
     while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
+        pid, parent = stack.pop()
+        if cmdline.get(pid) != cmdline.get(parent):
+            total += rss.get(pid, 0)
+        stack.extend((child, pid) for child in children.get(pid, []))
     return total
 
 

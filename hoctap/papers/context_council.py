@@ -38,7 +38,7 @@ from hoctap.papers.context_levels import COUNCIL_CHAIR, council_name
 from scoring.levels_rubric import LevelsRubric
 from scoring.recognition import stage
 from scoring.results import ResultRow
-from scoring.text import fold
+from scoring.text import vi_sort_key
 
 RESULT_LABELS = {0: "Chưa đạt mức độ 1", 1: "Đạt mức độ 1", 2: "Đạt mức độ 2"}
 
@@ -61,11 +61,6 @@ def proposed_level(row: ResultRow) -> int:
 
 def is_refused(row: ResultRow) -> bool:
     return stage(row) in ("khong-cong-nhan", "chua-dat-muc-de-nghi")
-
-
-def vi_order(text: str) -> tuple[str, str]:
-    """Vietnamese alphabetical order: Đ after D (as the site's `vi_sort_key` sorts)."""
-    return fold(text.replace("Đ", "D\u1fff").replace("đ", "d\u1fff")).replace("\u1fff", "\uffff"), text
 
 
 def head_of(body: Body) -> str:
@@ -219,7 +214,7 @@ def _proposal(proposed: Sequence[ResultRow], refused: Sequence[ResultRow], pendi
 def council_year(inp: YearInput, rubric: LevelsRubric, body: Body, rows: Sequence[ResultRow],
                  set_id: str, invalid: int) -> CouncilYear:
     cset = rubric.sets[set_id]
-    ordered = sorted(rows, key=lambda r: vi_order(plain(r.name)))
+    ordered = sorted(rows, key=lambda r: vi_sort_key(plain(r.name)))
     proposed = [r for r in ordered if stage(r) in ("cong-nhan", "da-tham-dinh")]
     refused = [r for r in ordered if is_refused(r)]
     pending = [r for r in ordered if stage(r) == "tu-danh-gia"]

@@ -35,11 +35,11 @@ from hoctap.papers.context_council import (
     decision_frame,
     executors,
     head_of,
-    vi_order,
 )
 from hoctap.papers.context_levels import UNIT_HEAD, UnitFacts, unit_header
 from scoring.points import PointsRubric
 from scoring.results import ResultRow
+from scoring.text import vi_sort_key
 from scoring.vietnamese import vi_number, vi_percent
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
@@ -162,10 +162,11 @@ class PointsYear:
 
 
 def points_year(inp: YearInput, rubric: PointsRubric, body: Body, rows: Sequence[ResultRow]) -> PointsYear:
-    ordered = sorted(rows, key=lambda r: (r.points.rank if r.points else 0, vi_order(plain(r.name))))
+    ordered = sorted(rows, key=lambda r: (r.points.rank if r.points else 0, vi_sort_key(plain(r.name))))
     groups = []
     for index, band in enumerate(rubric.classes):
-        members = sorted((r for r in ordered if r.points and r.points.klass == band.name), key=lambda r: vi_order(plain(r.name)))
+        members = sorted((r for r in ordered if r.points and r.points.klass == band.name),
+                         key=lambda r: vi_sort_key(plain(r.name)))
         if members:
             units = tuple(AnnexUnit(count(i), plain(r.name), vi_number(r.points.total) if r.points else "", "")
                           for i, r in enumerate(members, start=1))

@@ -27,11 +27,11 @@ from hoctap.papers.context_common import (
     plain,
     provincial_body,
 )
-from hoctap.papers.context_council import vi_order
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
 from scoring.recognition import stage
 from scoring.results import ResultRow
+from scoring.text import vi_sort_key
 from scoring.vietnamese import vi_date, vi_percent
 
 # The reporting duty of the Sở (Bộ pháp điển).
@@ -107,7 +107,7 @@ class YearSummary:
 
 def _lines(keyed: dict[str, Counter[str]], columns: Sequence[str]) -> tuple[GroupLine, ...]:
     return tuple(GroupLine(name, tuple(count(c.get(col, 0)) for col in columns), count(sum(c.values())))
-                 for name, c in sorted(keyed.items(), key=lambda kv: vi_order(kv[0])))
+                 for name, c in sorted(keyed.items(), key=lambda kv: vi_sort_key(kv[0])))
 
 
 def _cdht(inp: YearInput, rows: Sequence[ResultRow]) -> CdhtFigures:
@@ -128,8 +128,8 @@ def _submissions(inp: YearInput) -> tuple[Submissions, tuple[str, ...], tuple[st
     by = Counter(s.status for s in statuses)
     late = tuple(f"{inp.unit_name(s.unit_id)} (nộp ngày {day_text(s.submitted)})" if s.submitted else inp.unit_name(s.unit_id)
                  for s in statuses if s.status == "tre-han")
-    missing = tuple(sorted((inp.unit_name(s.unit_id) for s in statuses if s.status == "chua-nop"), key=vi_order))
-    invalid = tuple(sorted((inp.unit_name(s.unit_id) for s in statuses if s.status == "bi-tu-choi"), key=vi_order))
+    missing = tuple(sorted((inp.unit_name(s.unit_id) for s in statuses if s.status == "chua-nop"), key=vi_sort_key))
+    invalid = tuple(sorted((inp.unit_name(s.unit_id) for s in statuses if s.status == "bi-tu-choi"), key=vi_sort_key))
     received = len(statuses) - by["chua-nop"]
     return (Submissions(count(len(statuses)), count(received), count(by["dung-han"]), count(by["tre-han"]),
                         count(by["khong-ro-ngay"]), count(by["bi-tu-choi"]), count(by["chua-nop"])),

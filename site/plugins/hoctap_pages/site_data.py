@@ -19,9 +19,11 @@ from scoring.published import PublishedResults, PublishedYear
 from scoring.registry import Unit
 from scoring.results import Authority, ResultRow
 from scoring.rubric import Rubric, default_rubrics
-from scoring.text import fold
+from scoring.text import vi_sort_key
 
 T = TypeVar("T")
+
+__all__ = ["SiteData", "UnitAuthority", "unit_url", "vi_sort_key", "year_url"]
 
 
 def unit_url(unit_id: str) -> str:
@@ -31,16 +33,6 @@ def unit_url(unit_id: str) -> str:
 
 def year_url(year: int, rubric: Rubric | None) -> str:
     return f"xep-hang/{year}/" if isinstance(rubric, PointsRubric) else f"ket-qua/{year}/"
-
-
-def vi_sort_key(text: str) -> tuple[str, str]:
-    """Vietnamese alphabetical order: Đ after D (fold alone would file it under D), then tone marks.
-
-    Đ sorts as d then U+FFFF. It is folded as d then U+1FFF (unassigned, below `fold`'s one-table limit of
-    U+2000, so a name with Đ is folded as fast as any other), which then becomes U+FFFF.
-    """
-    base = fold(text.replace("Đ", "D\u1fff").replace("đ", "d\u1fff")).replace("\u1fff", "\uffff")
-    return base, text
 
 
 @dataclass(frozen=True)

@@ -106,11 +106,9 @@ def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake
         # --full: every year is serialised again, whatever its inputs.
         if year_keys is None:
             year_keys = pipeline.year_inputs(project, intake)
-        pipeline.write_results(project, report, intake, reg, inputs=pipeline.inputs_digest(project, intake),
-                               year_keys=year_keys, reuse=not getattr(args, "full", False), kept=kept)
-        c: Mapping[str, int] = report.counts()
-        for counts in (kept or {}).values():
-            c = {k: c[k] + counts[k] for k in c}
+        c: Mapping[str, int] = pipeline.write_results(
+            project, report, intake, reg, inputs=pipeline.inputs_digest(project, intake), year_keys=year_keys,
+            reuse=not getattr(args, "full", False), kept=kept).counts
     else:
         c = current or {"scored": 0, "rejected": 0}
     done = f"Trang trong {_output(args, project)}, từ {intake.label}: {c['scored']} phiếu hợp lệ, {c['rejected']} bị từ chối."

@@ -202,6 +202,7 @@ def year_tabs(project: Project, year: int) -> tuple[Rubric, list[TabLayout], Seq
 class Published:
     folder: Path
     changed: list[Path] = field(default_factory=list)
+    counts: Mapping[str, int] = field(default_factory=dict)  # the folder's: read, scored, rejected
 
 
 @functools.cache
@@ -317,11 +318,11 @@ def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Re
         raise IntakeError("Không có kết quả hợp lệ nào để công bố: trang cũ được giữ nguyên.")
     verify = bool(os.environ.get("HOCTAP_VERIFY_REUSE"))
     try:
-        changed = write_results_folder(report, reg, options.rubrics, project.results_dir, info, year_keys,
-                                       reuse=reuse, kept=list(kept or {}), verify=verify)
+        changed, counts = write_results_folder(report, reg, options.rubrics, project.results_dir, info, year_keys,
+                                               reuse=reuse, kept=list(kept or {}), verify=verify)
         if verify and kept:  # the kept years too: every year scored again, compared with the files kept
             results_folder.verify_kept(score_intake(intake, project, reg), kept, reg, options.rubrics,
                                        project.results_dir, info)
     except OSError as exc:
         raise ProjectError(f"Không ghi được kết quả vào {project.results_dir}: {exc.strerror or exc}.") from None
-    return Published(project.results_dir, changed)
+    return Published(project.results_dir, changed, counts)

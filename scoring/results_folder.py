@@ -133,8 +133,10 @@ def _unit_json(u: Unit) -> dict[str, Any]:
 
 def write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubrics, target: Path,
                          info: PublicationInfo, year_keys: Mapping[int, str] | None = None, *,
-                         reuse: bool = True, verify: bool = False, kept: Collection[int] = ()) -> list[Path]:
-    """Write the folder; files whose content did not change keep their bytes and time. Returns what changed.
+                         reuse: bool = True, verify: bool = False, kept: Collection[int] = (),
+                         ) -> tuple[list[Path], dict[str, int]]:
+    """Write the folder; files whose content did not change keep their bytes and time. Returns what changed,
+    and the folder's counts (the kept years' included).
 
     `year_keys` (`hoctap.pipeline.year_inputs`): each year's files are stamped with the key they were written
     from, their digests and counts, and with `reuse` a year whose stamp matches is not serialised again: its
@@ -168,7 +170,7 @@ def kept_years(target: Path, year_keys: Mapping[int, str] | None, needed: Callab
 
 def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubrics, target: Path,
                           info: PublicationInfo, year_keys: Mapping[int, str] | None, *,
-                          reuse: bool, verify: bool, kept: Collection[int]) -> list[Path]:
+                          reuse: bool, verify: bool, kept: Collection[int]) -> tuple[list[Path], dict[str, int]]:
     target.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
     counts = report.counts()
@@ -216,10 +218,10 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
     }
     index_path = target / "index.json"
     if not changed and _same_data(index, index_path):
-        return changed  # nothing new: the folder keeps its date (and the site its pages)
+        return changed, counts  # nothing new: the folder keeps its date (and the site its pages)
     if _atomic_write(index_path, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8")):
         changed.append(index_path)
-    return changed
+    return changed, counts
 
 
 def _year_files(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics,

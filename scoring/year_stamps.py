@@ -102,16 +102,13 @@ def refresh(folder: Path, year: int) -> None:
     if recorded is None:
         return
     try:
-        moved = [_stat(f) for f in year_files(folder, year)] != recorded[3:5]
+        stats = [_stat(f) for f in year_files(folder, year)]  # before `digests` reads the bytes, as `_stamp` does
     except OSError:
         return
-    if moved and digests(folder, year) is not None:
-        counts = dict(zip(COUNTS, map(int, recorded[5].split(",")), strict=True))
-        text = _stamp(recorded[0], folder, year, counts)
-        if text and text.split(" ")[1:3] == recorded[1:3]:
-            tmp = stamp_path(folder, year).with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(stamp_path(folder, year))
+    if stats != recorded[3:5] and digests(folder, year) is not None:
+        tmp = stamp_path(folder, year).with_suffix(".tmp")
+        tmp.write_text(" ".join([*recorded[:3], *stats, recorded[5]]), encoding="utf-8")
+        tmp.replace(stamp_path(folder, year))
 
 
 def stamp(folder: Path, year: int, key: str, counts: Mapping[str, int]) -> str:

@@ -288,8 +288,8 @@ class AllYearsBlocks:
 
     def make(self, year: int, rendered: Rendered) -> None:
         yr = self.data.year(year)
-        lines = block_lines(yr, self.columns)
-        types = csv_types(list(csv.reader(io.StringIO(lines.decode("utf-8"), newline=""))), len(self.columns))
+        lines, rows = block_lines(yr, self.columns)
+        types = csv_types(rows, len(self.columns))
         part = Block(place(rendered, self.first[year]), self.first[year], rendered.count, rendered.kinds, lines, types)
         self.store.put(self.keys[year], part)
         self.parts[year] = part
@@ -316,8 +316,9 @@ class AllYearsBlocks:
                 "files": [_file("CSV", target), _file("Excel (XLSX)", xlsx)]}
 
 
-def block_lines(yr: PublishedYear, columns: list[Column]) -> bytes:
-    """The year's rows in the all-years `columns`, the bytes of `csv_lines(yr.results, columns, header=False)`.
+def block_lines(yr: PublishedYear, columns: list[Column]) -> tuple[bytes, list[list[str]]]:
+    """The year's rows in the all-years `columns`: the bytes of `csv_lines(yr.results, columns, header=False)`,
+    and their cells as a CSV reader reads them back (for the block's column types).
 
     Taken from the year's own table in the results folder (the same cells, written by the same `csv`
     writer pandas uses), with the columns it lacks read from the rows: a national year's cells are not made
@@ -327,23 +328,29 @@ def block_lines(yr: PublishedYear, columns: list[Column]) -> bytes:
     """
     with yr.csv_path.open(encoding="utf-8", newline="") as f:
         table = list(csv.reader(f))
+    rows = _block_rows(yr, columns, table)
+    if rows is None:
+        made = csv_lines(yr.results, columns, header=False)
+        return made, list(csv.reader(io.StringIO(made.decode("utf-8"), newline="")))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8"), rows
+
+
+def _block_rows(yr: PublishedYear, columns: list[Column], table: list[list[str]]) -> list[list[str]] | None:
     if not table or len(table) - 1 != len(yr.results) or any(len(row) != len(table[0]) for row in table):
-        return csv_lines(yr.results, columns, header=False)
+        return None
     at = {name: i for i, name in enumerate(table[0])}
     unit, year = at.get("ma_don_vi"), at.get("nam")
     if unit is None or year is None or any(row[unit] != r.unit_id or row[year] != str(r.year)
                                            for row, r in zip(table[1:], yr.results, strict=True)):
-        return csv_lines(yr.results, columns, header=False)
+        return None
     lacking: dict[int, list[str]] = {}
     for j, col in enumerate(columns):
         if col.name not in at:
             values = [neutralise(col.code(r)) for r in yr.results]
             if not all(v is None or isinstance(v, str) for v in values):
-                return csv_lines(yr.results, columns, header=False)
+                return None
             lacking[j] = ["" if v is None else str(v) for v in values]
     where = [at.get(c.name, -1) for c in columns]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for k, row in enumerate(table[1:]):
-        writer.writerow([row[i] if i >= 0 else lacking[j][k] for j, i in enumerate(where)])
-    return out.getvalue().encode("utf-8")
+    return [[row[i] if i >= 0 else lacking[j][k] for j, i in enumerate(where)] for k, row in enumerate(table[1:])]

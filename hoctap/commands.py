@@ -12,16 +12,18 @@ import json
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 
 from hoctap import clock, pipeline
 from hoctap.lock import project_lock
 from hoctap.project import Project, ProjectError
 from hoctap.report import markdown_summary, text_report, warning_lines
-from hoctap.site_build import build_site, check_output_folder
+from hoctap.site_build import build_site, check_output_folder, remove_replaced
 from intake.errors import IntakeError
 from scoring.registry import Registry
 from scoring.results import ScoreReport
@@ -153,18 +155,29 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
     return _results(args, project, intake, report, reg)
 
 
-def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> str:
+def _apart(args: argparse.Namespace, project: Project, report_first: bool,
+           meanwhile: Callable[[], None] | None = None) -> str:
     """`_read_score_write` in a child process: at national scale reading and scoring take hundreds of megabytes
     that Python keeps after use; in a process of their own they are the system's again before Pelican starts."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    # A forked child starts with this process's modules (pandas, the readers, the engine: a second of imports a
+    # spawned one pays again). Forking is safe only from a process with one thread (a thread holding a lock at the
+    # fork would leave it held in the child for ever): a program embedding the commands may have more, and gets
+    # a fresh interpreter.
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    sys.stdout.flush()  # the child flushes the buffers it inherits when it ends: nothing may be said twice
+    sys.stderr.flush()
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
         try:
-            return pool.submit(_read_score_write, args, project, report_first).result()
+            future = pool.submit(_read_score_write, args, project, report_first)
+            if meanwhile is not None:
+                meanwhile()  # on the other core (this process would only wait)
+            return future.result()
         except BrokenProcessPool:
             raise ProjectError("Tiến trình đọc và đánh giá dữ liệu bị dừng giữa chừng; trang cũ được giữ nguyên.") from None
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    done = _apart(args, project, report_first=False)
+    done = _apart(args, project, report_first=False, meanwhile=partial(remove_replaced, project))
     _site(args, project)
     print(done)
     return 0
@@ -172,7 +185,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_run(args: argparse.Namespace, project: Project) -> int:
     """The main job: the check report, then the site."""
-    done = _apart(args, project, report_first=True)
+    done = _apart(args, project, report_first=True, meanwhile=partial(remove_replaced, project))
     _site(args, project)
     print(done)
     print("Xem thử: hoctap serve (hoặc pelican --listen -s site/pelicanconf.py)")

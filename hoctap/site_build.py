@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -148,6 +149,7 @@ def build_site(project: Project, output: Path, *, publish: bool = False, site_ur
     except OSError as exc:
         raise ProjectError(f"Không tạo được thư mục {output.parent}: {exc.strerror or exc}.") from None
     _recover(output)
+    remove_replaced(project)  # what `hoctap build` has not removed already (a build through this function alone)
     staging = output.with_name(f".{output.name}.dang-dung-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     manifest = manifest_path(project, output)
@@ -165,7 +167,7 @@ def build_site(project: Project, output: Path, *, publish: bool = False, site_ur
         run_pelican(project, staging, publish=publish, site_url=site_url, search=search, incremental=incremental)
         (staging / MARKER).write_text("Thư mục này do hoctap dựng; lần dựng sau sẽ thay toàn bộ.\n", encoding="utf-8")
         manifest.unlink(missing_ok=True)  # from here until the new one is in place, the next build is a full one
-        _swap(staging, output)
+        _swap(staging, output, replaced_folder(project))
         if fresh.is_file():
             fresh.replace(manifest)
             stamp.write_text(inputs, encoding="utf-8")
@@ -184,13 +186,35 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _swap(new: Path, output: Path) -> None:
+def replaced_folder(project: Project) -> Path:
+    """Where a site replaced by a build waits to be removed (`remove_replaced`), in the project's state."""
+    return project.state_dir / "trang" / "da-thay"
+
+
+def remove_replaced(project: Project) -> None:
+    """Remove the sites earlier builds replaced. `hoctap build` calls it while its child process reads and
+    scores (this one waits then): twenty thousand files of a national site, a second or two, are unlinked on
+    the core the child leaves idle instead of at the end of the build."""
+    folder = replaced_folder(project)
+    if folder.is_dir():
+        for old in folder.iterdir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _swap(new: Path, output: Path, replaced: Path) -> None:
+    """`new` becomes `output` by two renames; the site it replaces goes to `replaced` (the same disk: its
+    unchanged pages are links shared with the new site), else is removed now."""
     old = output.with_name(f".{output.name}.cu")
     shutil.rmtree(old, ignore_errors=True)
     if output.exists():
         output.rename(old)
     new.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        try:
+            replaced.mkdir(parents=True, exist_ok=True)
+            old.rename(replaced / f"{output.name}-{os.getpid()}-{time.monotonic_ns()}")
+        except OSError:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _recover(output: Path) -> None:

@@ -9,9 +9,10 @@ value typed into Excel and the same value pulled from Google are judged alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 CellValue = Any  # str, int, float, Decimal, datetime/date or None: exactly as the source gave it
 
@@ -87,6 +88,8 @@ LONG_COLUMNS = (
 
 def long_table(submissions: list[Submission]) -> pd.DataFrame:
     """One row per submission and indicator, values still raw, with the cell each came from."""
+    import pandas as pd  # here, not at the top: Place and Submission are read by processes that never load pandas
+
     rows = []
     for sub in submissions:
         ids = list(dict.fromkeys([*sub.indicators, *sub.verified, *sub.council]))

@@ -9,13 +9,12 @@ chỉ tiêu.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-import pandas as pd
 
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
@@ -143,18 +142,16 @@ def all_years_columns(year_columns: Sequence[Sequence[Column]], rubric_titles: M
     return [*head, basis, *middle, *tail]
 
 
-def frame(rows: Sequence[ResultRow], columns: Sequence[Column], *, labels: bool = False) -> pd.DataFrame:
-    """The table as a DataFrame: codes (CSV) or labels (Excel), text cells neutralised."""
-    data: dict[str, list[Any]] = {}
-    for col in columns:
-        read = col.label_value if labels and col.label_value is not None else col.code
-        data[col.label if labels else col.name] = [neutralise(read(r)) for r in rows]
-    # object columns: a whole number stays 10 (not 10.0) in a column that also holds 9.5 or a blank.
-    return pd.DataFrame(data, columns=[c.label if labels else c.name for c in columns], dtype=object)
-
-
 def csv_lines(rows: Sequence[ResultRow], columns: Sequence[Column], *, header: bool = True) -> bytes:
     """The codes table as CSV lines (UTF-8, "\n", no byte-order mark): the results folder's table, the downloads
-    (with a byte-order mark) and the all-years blocks. Object columns: each value is written as it is, so the
-    lines of some rows are the same whichever rows surround them."""
-    return frame(rows, columns).to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
+    (with a byte-order mark) and the all-years blocks. Each value is written as it is (a whole number stays 10,
+    not 10.0, in a column that also holds 9.5 or a blank), so the lines of some rows are the same whichever rows
+    surround them. The csv module writes what pandas' `to_csv` wrote for these object columns, byte for byte
+    (None as an empty field, minimal quoting), at a fraction of the cost."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if header:
+        writer.writerow([c.name for c in columns])
+    reads = [c.code for c in columns]
+    writer.writerows([neutralise(read(r)) for read in reads] for r in rows)
+    return out.getvalue().encode("utf-8")

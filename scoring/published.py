@@ -8,7 +8,6 @@ its pages on: of the year's files, and of what the year says about each unit.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from collections.abc import Mapping
@@ -163,22 +162,6 @@ def _unit(d: Mapping[str, Any]) -> Unit:
                 cap=d.get("cap"), loai=d.get("loai"), cong_lap=d.get("cong_lap"), successor=d.get("successor"))
 
 
-def _unit_digests(data: dict[str, Any]) -> dict[str, str]:
-    """Per unit, a digest of everything the year's file says about it (result, rejections, status)."""
-    parts: dict[str, list[bytes]] = {}
-    for section in ("results", "rejected", "status"):
-        for entry in data.get(section) or ():
-            unit_id = entry.get("unit_id") if isinstance(entry, dict) else None
-            if isinstance(unit_id, str):
-                parts.setdefault(unit_id, []).append(section.encode() + orjson.dumps(entry))
-    return {k: hashlib.blake2b(b"\n".join(v), digest_size=16).hexdigest() for k, v in parts.items()}
-
-
-def _digest(raw: bytes) -> str:
-    """As the year's stamp records it (`scoring.year_stamps`)."""
-    return hashlib.blake2b(raw, digest_size=20).hexdigest()
-
-
 def _load_year(folder: Path, year: int) -> PublishedYear:
     path, csv_path = year_stamps.year_files(folder, year)
     stamped = year_stamps.digests(folder, year)
@@ -188,7 +171,7 @@ def _load_year(folder: Path, year: int) -> PublishedYear:
             csv_bytes = csv_path.read_bytes()
         except OSError:
             raise ResultsError(f"Thiếu tệp kết quả {csv_path}: hãy chạy «hoctap run» (hoặc «hoctap build») trước.") from None
-        stamped = (_digest(raw), _digest(csv_bytes))
+        stamped = (year_stamps.digest(raw), year_stamps.digest(csv_bytes))
     try:
         target = data.get("cdht_target")
         a = data["authority"]
@@ -204,7 +187,8 @@ def _load_year(folder: Path, year: int) -> PublishedYear:
                                      date.fromisoformat(s["submitted"]) if s.get("submitted") else None)
                          for s in data["status"]),
             json_path=path, csv_path=csv_path,
-            sha=stamped[0], csv_sha=stamped[1], unit_digests=_unit_digests(data),
+            sha=stamped[0], csv_sha=stamped[1],
+            unit_digests=year_stamps.recorded_units(folder, year, stamped[0]) or year_stamps.unit_digests(data),
         )
     except (KeyError, TypeError, ValueError, ContractError) as exc:
         raise ResultsError(f"{path.name}: không đúng cấu trúc kết quả ({exc}).") from None

@@ -89,10 +89,16 @@ def _json_bytes(doc: Any) -> bytes:
 
     Cells are cleaned to NFC when read, but not every string comes from a cell (settings, file and tab names):
     the whole document is checked once, so a reader that trusts the year's stamp need not check again."""
+    return _json_written(doc)[0]
+
+
+def _json_written(doc: Any) -> tuple[bytes, Any]:
+    """`_json_bytes`, and the document those bytes read back as (the NFC copy when one was needed)."""
     raw = orjson.dumps(doc)
     if raw.isascii() or unicodedata.is_normalized("NFC", raw.decode("utf-8")):
-        return raw
-    return orjson.dumps(nfc_all(doc))
+        return raw, doc
+    clean = nfc_all(doc)
+    return orjson.dumps(clean), clean
 
 
 def _authority_json(a: Authority) -> dict[str, str]:
@@ -189,12 +195,13 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
             year_stamps.refresh(target, year)
             continue
         year_stamps.unstamp(target, year)
-        for path, content in zip(year_stamps.year_files(target, year),
-                                 _year_files(report, year, registry, rubrics, info), strict=True):
+        *contents, units = _year_files(report, year, registry, rubrics, info)
+        for path, content in zip(year_stamps.year_files(target, year), contents, strict=True):
             if _atomic_write(path, content):
                 changed.append(path)
         stamp = year_stamps.stamp(target, year, key, report.for_year(year).counts())
         _atomic_write(year_stamps.stamp_path(target, year), stamp.encode())
+        year_stamps.write_units(target, year, units)
     for stale in target.glob("ket-qua-*.*"):
         stem = stale.stem.removeprefix("ket-qua-")
         if stem.isdigit() and int(stem) not in years:
@@ -225,16 +232,17 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
 
 
 def _year_files(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics,
-                info: PublicationInfo) -> tuple[bytes, bytes]:
-    """The year's JSON document and its public CSV table."""
-    doc = year_document(report, year, registry, rubrics, info)
-    return _json_bytes(doc), csv_lines(report.for_year(year).results, rubric_columns(rubrics.for_year(year)))
+                info: PublicationInfo) -> tuple[bytes, bytes, dict[str, str]]:
+    """The year's JSON document, its public CSV table, and the document's `year_stamps.unit_digests`."""
+    raw, doc = _json_written(year_document(report, year, registry, rubrics, info))
+    return (raw, csv_lines(report.for_year(year).results, rubric_columns(rubrics.for_year(year))),
+            year_stamps.unit_digests(doc))
 
 
 def _verify_year(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics, info: PublicationInfo,
                  target: Path) -> None:
     kept = tuple(path.read_bytes() for path in year_stamps.year_files(target, year))
-    if kept != _year_files(report, year, registry, rubrics, info):
+    if kept != _year_files(report, year, registry, rubrics, info)[:2]:
         raise ResultsError(f"Kết quả năm {year} được giữ lại nhưng khác bản tính mới (khóa thiếu một đầu vào).")
 
 

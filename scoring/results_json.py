@@ -45,12 +45,23 @@ def number(value: Decimal | None) -> int | float | None:
     return float(value)
 
 
+# The numbers a results file holds repeat (a share has four decimals, points two): each is read once.
+_DECIMALS: dict[tuple[type, int | float | str], Decimal] = {}
+
+
 def dec(value: Any) -> Decimal | None:
     if value is None:
         return None
+    kind = type(value)
+    cached = kind is int or kind is float or kind is str  # what a JSON reader gives (never bool: checked below)
+    if cached and (found := _DECIMALS.get((kind, value))) is not None:
+        return found  # 1 and 1.0 read as Decimal("1") and Decimal("1.0"): the type is in the key
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ContractError(f"không phải số: {value!r}")
-    return Decimal(str(value))
+    found = Decimal(str(value))
+    if cached and value != 0 and len(_DECIMALS) < 100_000:  # -0.0 equals 0.0 as a key; the table stays bounded
+        _DECIMALS[(kind, value)] = found
+    return found
 
 
 def _date(value: Any) -> date | None:

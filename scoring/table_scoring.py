@@ -11,7 +11,7 @@ nothing is dropped: each position is in exactly one of the two lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,6 +32,7 @@ from scoring.points import PointsRubric
 from scoring.ranking import hundredths, rank_arrays
 from scoring.registry import Registry, Unit
 from scoring.results import (
+    CheckResult,
     Deadline,
     IndicatorCheck,
     LevelsOutcome,
@@ -298,24 +299,71 @@ def assess_table(subs: Submissions, registry: Registry, options: ScoringOptions)
     return result
 
 
+@dataclass(frozen=True)
+class _ReportedLists:
+    """One chỉ tiêu's columns of a group as Python lists: a row's checks read a dozen cells each, and a list
+    item costs a fraction of a numpy scalar and its conversion."""
+
+    answer: list[int]
+    count: list[int]
+    learners_count: list[int]
+    council: list[int]
+    evidence: list[str | None]
+    own_at: dict[int, list[int]]
+    by_level: list[tuple[int, ...]]  # per row, the codes at each of LEVELS
+
+
+@dataclass(frozen=True)
+class _GroupLists:
+    requested: list[int]
+    members: list[int]
+    learners: list[int] | None
+    reported: dict[str, _ReportedLists]
+
+
+def _group_lists(cols: LevelsColumns) -> _GroupLists:
+    found = cols.lists
+    if not isinstance(found, _GroupLists):
+        found = cols.lists = _GroupLists(
+            cols.requested.tolist(), cols.members.tolist(), cols.learners.tolist() if cols.learners is not None else None,
+            {ind: _ReportedLists(rep.answer.tolist(), rep.count.tolist(), rep.learners_count.tolist(),
+                                 rep.council.tolist(), rep.evidence.tolist(), {lv: a.tolist() for lv, a in rep.own_at.items()},
+                                 list(zip(*(rep.by_level[level].tolist() for level in LEVELS), strict=True)))
+             for ind, rep in cols.reported.items()})
+    return found
+
+
+# The by-level judgements a check can have, one mapping each, shared by every check that has them (read-only).
+_BY_LEVEL: dict[tuple[int, ...], Mapping[int, CheckResult]] = {}
+_NOT_APPLICABLE: Mapping[int, CheckResult] = dict.fromkeys(LEVELS, "khong-ap-dung")
+
+
+def _by_level(codes: tuple[int, ...]) -> Mapping[int, CheckResult]:
+    found = _BY_LEVEL.get(codes)
+    if found is None:
+        found = _BY_LEVEL[codes] = {level: RESULT_NAMES[c] for level, c in zip(LEVELS, codes, strict=True)}
+    return found
+
+
 def _checks(cols: LevelsColumns, k: int, options: ScoringOptions) -> dict[str, IndicatorCheck]:
     """Row k's checks, reasons included, as `scoring.levels.assess_levels` writes them."""
     cset = cols.cset
-    requested = int(cols.requested[k])
-    members = int(cols.members[k])
-    learners = int(cols.learners[k]) if cols.learners is not None else None
+    lists = _group_lists(cols)
+    requested = lists.requested[k]
+    members = lists.members[k]
+    learners = lists.learners[k] if lists.learners is not None else None
     checks: dict[str, IndicatorCheck] = {}
     row_cells: RowLevelCells | None = None
     for ind in cset.indicators:
-        rep = cols.reported.get(ind.id)
+        rep = lists.reported.get(ind.id)
         if rep is None:
-            checks[ind.id] = IndicatorCheck(id=ind.id, result="khong-ap-dung", by_level=dict.fromkeys(LEVELS, "khong-ap-dung"))
+            checks[ind.id] = IndicatorCheck(id=ind.id, result="khong-ap-dung", by_level=_NOT_APPLICABLE)
             continue
-        by_level = {level: RESULT_NAMES[int(rep.by_level[level][k])] for level in LEVELS}
-        council = _COUNCIL.get(int(rep.council[k]))
-        answer = _ANSWERS[ind.kind].get(int(rep.answer[k])) if ind.kind in _ANSWERS else None
-        count = int(rep.count[k]) if ind.kind in ("share", "cdht") else None
-        lcount = int(rep.learners_count[k]) if ind.kind == "cdht" and learners is not None else None
+        by_level = _by_level(rep.by_level[k])
+        council = _COUNCIL.get(rep.council[k])
+        answer = _ANSWERS[ind.kind].get(rep.answer[k]) if ind.kind in _ANSWERS else None
+        count = rep.count[k] if ind.kind in ("share", "cdht") else None
+        lcount = rep.learners_count[k] if ind.kind == "cdht" and learners is not None else None
         evidence = rep.evidence[k]
         reasons: tuple[str, ...] = ()
         if by_level[requested] == "khong-dat":
@@ -330,7 +378,7 @@ def _checks(cols: LevelsColumns, k: int, options: ScoringOptions) -> dict[str, I
             id=ind.id, result=by_level[requested], by_level=by_level, answer=answer, count=count,
             share=share(count, members) if count is not None else None, learners_count=lcount,
             learners_share=share(lcount, learners) if lcount is not None and learners else None,
-            evidence=evidence, self_result=RESULT_NAMES[int(rep.own_at[requested][k])], council=council, reasons=reasons,
+            evidence=evidence, self_result=RESULT_NAMES[rep.own_at[requested][k]], council=council, reasons=reasons,
         )
     return checks
 

@@ -9,6 +9,11 @@ vouches for a half-written year; a file changed by anything but hoctap no
 longer matches it. A file whose size and time are still those recorded is
 taken to hold the recorded bytes, as the site's build cache takes its pages:
 a national year is 50 MB, and every build asks every year.
+
+`.ket-qua-<year>.units` keeps, beside it, each unit's digest of what the
+year's document says about it (`unit_digests`: the site keys every unit's page
+on them). It names the digest of the document it was made from, so it is
+believed only for those bytes; the site's loader otherwise makes them again.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 NO_KEY = "-"  # a year written without a key: stamped for `intact`, never reused by key
 COUNTS = ("read", "scored", "rejected")
@@ -30,6 +38,49 @@ def stamp_path(folder: Path, year: int) -> Path:
     return folder / f".ket-qua-{year}.key"
 
 
+def units_path(folder: Path, year: int) -> Path:
+    return folder / f".ket-qua-{year}.units"
+
+
+def digest(raw: bytes) -> str:
+    """A file's digest, as the stamp records it."""
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def unit_digests(doc: Mapping[str, Any]) -> dict[str, str]:
+    """Per unit, a digest of everything a year's document says about it (result, rejections, status)."""
+    parts: dict[str, list[bytes]] = {}
+    for section in ("results", "rejected", "status"):
+        for entry in doc.get(section) or ():
+            unit_id = entry.get("unit_id") if isinstance(entry, dict) else None
+            if isinstance(unit_id, str):
+                parts.setdefault(unit_id, []).append(section.encode() + orjson.dumps(entry))
+    return {k: hashlib.blake2b(b"\n".join(v), digest_size=16).hexdigest() for k, v in parts.items()}
+
+
+def write_units(folder: Path, year: int, units: Mapping[str, str]) -> None:
+    """Keep the year's `unit_digests`, made from the document its stamp (just written) vouches for."""
+    recorded = _recorded(folder, year)
+    if recorded is None:
+        return  # nothing vouches for the document: the loader makes the digests
+    tmp = folder / f".ket-qua-{year}.units.tmp"
+    tmp.write_bytes(orjson.dumps({"json": recorded[1], "units": units}))
+    tmp.replace(units_path(folder, year))
+
+
+def recorded_units(folder: Path, year: int, json_digest: str) -> dict[str, str] | None:
+    """The year's kept `unit_digests` when they were made from the document whose digest is `json_digest`."""
+    try:
+        doc = orjson.loads(units_path(folder, year).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(doc, dict) or doc.get("json") != json_digest or not isinstance(units := doc.get("units"), dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in units.items()):
+        return None
+    return units
+
+
 def _stat(path: Path) -> str:
     st = path.stat()
     return f"{st.st_size}:{st.st_mtime_ns}"
@@ -39,7 +90,7 @@ def _stamp(key: str, folder: Path, year: int, counts: Mapping[str, int]) -> str 
     try:
         files = year_files(folder, year)
         stats = [_stat(f) for f in files]  # before the bytes: a write in between then fails the next check
-        sums = [hashlib.blake2b(f.read_bytes(), digest_size=20).hexdigest() for f in files]
+        sums = [digest(f.read_bytes()) for f in files]
     except OSError:
         return None
     return " ".join([key, *sums, *stats, ",".join(str(int(counts[k])) for k in COUNTS)])
@@ -93,6 +144,7 @@ def intact(folder: Path, year: int) -> bool:
 def unstamp(folder: Path, year: int) -> None:
     """Before the year's files are replaced."""
     stamp_path(folder, year).unlink(missing_ok=True)
+    units_path(folder, year).unlink(missing_ok=True)
 
 
 def refresh(folder: Path, year: int) -> None:
@@ -117,9 +169,9 @@ def stamp(folder: Path, year: int, key: str, counts: Mapping[str, int]) -> str:
 
 
 def prune(folder: Path, years: list[int]) -> None:
-    """Remove the stamps of years the folder no longer has."""
-    for stale in folder.glob(".ket-qua-*.key"):
-        stem = stale.name.removeprefix(".ket-qua-").removesuffix(".key")
+    """Remove the stamps (and kept unit digests) of years the folder no longer has."""
+    for stale in [*folder.glob(".ket-qua-*.key"), *folder.glob(".ket-qua-*.units")]:
+        stem = stale.name.removeprefix(".ket-qua-").rpartition(".")[0]
         if not stem.isdigit() or int(stem) not in years:
             stale.unlink()
 

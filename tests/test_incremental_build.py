@@ -326,3 +326,19 @@ def test_the_search_view_drops_ignored_text_but_keeps_what_pagefind_reads_there(
     titled = "<title>Sở Y tế</title>"
     assert search_view(chart.format(titled, 90).encode()) == search_view(chart.format(titled, 95).encode())
     assert search_view(chart.format("", 90).encode()) != search_view(chart.format("", 95).encode())
+
+
+def test_the_site_a_build_replaces_waits_in_the_state_folder_until_the_next_build_removes_it(project: Path) -> None:
+    """The swap is two renames; the replaced site (twenty thousand links at national scale) is not removed at
+    the end of the build but by the next one, while its child process scores."""
+    replaced = project / ".hoctap" / "trang" / "da-thay"
+    assert not replaced.exists() or not any(replaced.iterdir())  # the first build replaced nothing
+    old_index = (project / "out" / "index.html").read_bytes()
+    edit_csv(project / "nguon" / "ket-qua-2025.csv", lambda rows: rows[:-1])
+    build(project, "out")
+    (kept,) = list(replaced.iterdir())
+    assert (kept / "index.html").read_bytes() == old_index and (project / "out" / "index.html").is_file()
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".out")) == []  # nothing beside out/
+    edit_csv(project / "nguon" / "ket-qua-2025.csv", lambda rows: rows[:-1])
+    build(project, "out")
+    assert not kept.exists() and len(list(replaced.iterdir())) == 1  # the previous one removed, this one waiting

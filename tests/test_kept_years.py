@@ -19,6 +19,8 @@ from support import PINNED_EPOCH
 
 from hoctap import pipeline
 from hoctap.project import Project
+from scoring import year_stamps
+from scoring.published import load_results_folder
 from scoring.results import ScoreReport
 from scoring.results_folder import _json_bytes
 from scoring.results_json import rejected_to_json, row_to_json
@@ -79,3 +81,32 @@ def test_a_touched_year_is_still_kept_and_its_stamp_learns_the_new_time(tmp_path
     assert 2022 in pipeline.kept_years(project, keys)  # same size and time: taken as the same bytes (documented)
     path.write_bytes(path.read_bytes() + b"\n")
     assert 2022 not in pipeline.kept_years(project, keys)
+
+
+def test_the_unit_digests_kept_beside_a_year_are_those_the_site_would_make_and_only_for_those_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+    project = Project.open(tmp_path)
+    intake = pipeline.collect(project)
+    pipeline.write_results(project, pipeline.score_intake(intake, project), intake,
+                           year_keys=pipeline.year_inputs(project, intake))
+    folder = project.results_dir
+    years = load_results_folder(folder).years
+    assert years and {p.name for p in folder.glob(".ket-qua-*.units")} == {f".ket-qua-{y}.units" for y in years}
+    for year in years:
+        raw = (folder / f"ket-qua-{year}.json").read_bytes()
+        made = year_stamps.unit_digests(orjson.loads(raw))
+        assert made and year_stamps.recorded_units(folder, year, year_stamps.digest(raw)) == made
+        assert load_results_folder(folder).by_year[year].unit_digests == made
+    # Kept digests of other bytes are not believed: the loader makes them from the document it reads.
+    year = years[-1]
+    path = folder / f"ket-qua-{year}.json"
+    doc = orjson.loads(path.read_bytes())
+    doc["results"][0]["name"] = "Tên đã sửa ngoài hoctap"
+    path.write_bytes(orjson.dumps(doc))
+    assert year_stamps.recorded_units(folder, year, year_stamps.digest(path.read_bytes())) is None
+    changed = load_results_folder(folder).by_year[year].unit_digests
+    assert changed == year_stamps.unit_digests(doc) and changed != made
+    # A year the folder no longer has loses its kept digests with its stamp.
+    year_stamps.prune(folder, list(years[:-1]))
+    assert not (folder / f".ket-qua-{year}.units").exists() and (folder / f".ket-qua-{years[0]}.units").exists()

@@ -325,7 +325,7 @@ def test_slugs_are_ascii_and_unique_however_numbers_collide() -> None:
 def test_the_pdf_needs_no_system_font() -> None:
     fonts = ROOT_REPO / "site" / "plugins" / "hoctap_pages" / "fonts"
     assert {p.name for p in fonts.iterdir()} >= {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"}
-    source = (ROOT_REPO / "site" / "plugins" / "hoctap_pages" / "decision_lists.py").read_text(encoding="utf-8")
+    source = (ROOT_REPO / "site" / "plugins" / "hoctap_pages" / "decision_pdf.py").read_text(encoding="utf-8")
     assert "/usr/share/fonts" not in source and "add_font(FONT" in source
     assert "fpdf2" in (ROOT_REPO / "pyproject.toml").read_text(encoding="utf-8").split("[project.optional-dependencies]")[0]
 

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from conftest import HOSTILE_FORMULA, HOSTILE_NAME, HOSTILE_SCRIPT, SmallSite
@@ -32,6 +33,7 @@ from hoctap_pages.downloads import block_lines, csv_schema, csv_types, merged_ty
 from hoctap_pages.site_data import SiteData
 from scoring.publication import all_years_columns, csv_lines, rubric_columns
 from scoring.published import load_results_folder
+from scoring.text import neutralise
 
 YEARS = (2023, 2024, 2025)
 PRIVATE_WORDS = ("email", "e-mail", "thư điện tử", "điện thoại", "phone", "người báo cáo", "reporter", "họ tên")
@@ -293,6 +295,20 @@ def test_an_all_years_block_taken_from_the_years_table_is_the_block_made_from_it
         lines, rows = block_lines(yr, every)
         assert lines == csv_lines(yr.results, every, header=False), year
         assert rows == list(csv.reader(io.StringIO(lines.decode("utf-8"), newline=""))), year
+
+
+def test_the_csv_tables_are_what_pandas_writes_for_the_same_cells(small_site: SmallSite) -> None:
+    """`csv_lines` writes with the csv module what `DataFrame.to_csv` wrote before (object columns: 10 stays
+    10 beside 9.5, None is an empty field, quotes and line breaks quoted): hostile text, blanks, both laws."""
+    data = SiteData(load_results_folder(small_site.project / ".hoctap" / "ket-qua"))
+    every = all_years_columns([rubric_columns(data.rubric(y)) for y in data.years], {})
+    for year in data.years:
+        for columns in (rubric_columns(data.rubric(year)), every):
+            rows = data.year(year).results
+            cells = {c.name: [neutralise(c.code(r)) for r in rows] for c in columns}
+            expected = pd.DataFrame(cells, columns=[c.name for c in columns], dtype=object).to_csv(
+                index=False, lineterminator="\n").encode("utf-8")
+            assert csv_lines(rows, columns) == expected, year
 
 
 @pytest.mark.parametrize("seed", range(20))

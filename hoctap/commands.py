@@ -162,8 +162,8 @@ def _apart(args: argparse.Namespace, project: Project, report_first: bool,
     # A forked child starts with this process's modules (pandas, the readers, the engine: a second of imports a
     # spawned one pays again). Forking is safe only from a process with one thread (a thread holding a lock at the
     # fork would leave it held in the child for ever): a program embedding the commands may have more, and gets
-    # a fresh interpreter.
-    method = "fork" if threading.active_count() == 1 else "spawn"
+    # a fresh interpreter, as does any system but Linux (macOS's libraries are not safe to fork).
+    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
     sys.stdout.flush()  # the child flushes the buffers it inherits when it ends: nothing may be said twice
     sys.stderr.flush()
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:

@@ -15,10 +15,25 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from hoctap.project import Project, ProjectError
 
 WAIT_S = 30 * 60
+
+# The lock files this process holds open. A forked child (`hoctap build`'s scoring child) closes its copies at
+# once: an flock lasts while any descriptor of the file is open, so a child outliving a parent killed with -9
+# would otherwise keep the project locked.
+_HELD: set[IO[str]] = set()
+
+
+def _close_in_child() -> None:
+    for handle in list(_HELD):
+        handle.close()  # this process's descriptor only: the parent's lock stands
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
 
 
 @contextmanager
@@ -50,9 +65,11 @@ def project_lock(project: Project, wait_s: float = WAIT_S) -> Iterator[None]:
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
+        _HELD.add(handle)
         try:
             yield
         finally:
+            _HELD.discard(handle)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

@@ -195,10 +195,15 @@ def remove_replaced(project: Project) -> None:
     """Remove the sites earlier builds replaced. `hoctap build` calls it while its child process reads and
     scores (this one waits then): twenty thousand files of a national site, a second or two, are unlinked on
     the core the child leaves idle instead of at the end of the build."""
-    folder = replaced_folder(project)
-    if folder.is_dir():
-        for old in folder.iterdir():
+    try:
+        found = list(replaced_folder(project).iterdir())
+    except OSError:
+        return  # none yet (or unreadable: the build goes on, the next one tries again)
+    for old in found:
+        if old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
 
 
 def _swap(new: Path, output: Path, replaced: Path) -> None:

@@ -15,12 +15,20 @@ from typing import TYPE_CHECKING, Any
 from scoring.results import ResultRow, ScoreReport
 
 if TYPE_CHECKING:
-    from scoring.engine import ScoringOptions, score
+    from scoring.engine import score
+    from scoring.options import ScoringOptions
 
 __all__ = ["ResultRow", "ScoreReport", "ScoringOptions", "score"]
 
 
+_LAZY = {"score": "scoring.engine", "ScoringOptions": "scoring.options"}
+
+
 def __getattr__(name: str) -> Any:
-    if name in ("ScoringOptions", "score"):
-        return getattr(import_module("scoring.engine"), name)
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'scoring' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

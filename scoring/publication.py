@@ -142,6 +142,11 @@ def all_years_columns(year_columns: Sequence[Sequence[Column]], rubric_titles: M
     return [*head, basis, *middle, *tail]
 
 
+def _field(value: Value | Decimal) -> Value | Decimal:
+    """A NaN (a float or a Decimal, from a results file edited by hand) is an empty field, as pandas wrote it."""
+    return None if value != value else value  # only a NaN differs from itself
+
+
 def csv_lines(rows: Sequence[ResultRow], columns: Sequence[Column], *, header: bool = True) -> bytes:
     """The codes table as CSV lines (UTF-8, "\n", no byte-order mark): the results folder's table, the downloads
     (with a byte-order mark) and the all-years blocks. Each value is written as it is (a whole number stays 10,
@@ -153,5 +158,5 @@ def csv_lines(rows: Sequence[ResultRow], columns: Sequence[Column], *, header: b
     if header:
         writer.writerow([c.name for c in columns])
     reads = [c.code for c in columns]
-    writer.writerows([neutralise(read(r)) for read in reads] for r in rows)
+    writer.writerows([_field(neutralise(read(r))) for read in reads] for r in rows)
     return out.getvalue().encode("utf-8")

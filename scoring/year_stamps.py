@@ -19,6 +19,7 @@ believed only for those bytes; the site's loader otherwise makes them again.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def write_units(folder: Path, year: int, units: Mapping[str, str]) -> None:
     recorded = _recorded(folder, year)
     if recorded is None:
         return  # nothing vouches for the document: the loader makes the digests
-    tmp = folder / f".ket-qua-{year}.units.tmp"
+    tmp = folder / f".ket-qua-{year}.units.{os.getpid()}.tmp"
     tmp.write_bytes(orjson.dumps({"json": recorded[1], "units": units}))
     tmp.replace(units_path(folder, year))
 
@@ -174,6 +175,8 @@ def prune(folder: Path, years: list[int]) -> None:
         stem = stale.name.removeprefix(".ket-qua-").rpartition(".")[0]
         if not stem.isdigit() or int(stem) not in years:
             stale.unlink()
+    for left in folder.glob(".ket-qua-*.tmp"):  # a write cut short (the stamp's and the unit digests')
+        left.unlink(missing_ok=True)
 
 
 def recorded_digests(folder: Path) -> dict[Path, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -88,3 +89,34 @@ def test_two_builds_at_once_take_turns(built: Path) -> None:
     assert [p.returncode for p in runs] == [0, 0], outcomes
     assert any("Đang chờ một lần chạy khác" in err for _, err in outcomes)
     assert (built / "output" / "index.html").is_file()
+
+
+def test_a_forked_child_does_not_keep_the_project_locked_after_its_parent_is_killed(tmp_path: Path) -> None:
+    """`hoctap build` forks its scoring child: the child closes its copy of the lock file, so a parent killed
+    with -9 (no unlock) leaves the project free even while the child still runs."""
+    script = (
+        "import os, sys, time\n"
+        "from hoctap.lock import project_lock\n"
+        "from hoctap.project import Project\n"
+        "from pathlib import Path\n"
+        "with project_lock(Project.open(project=Path(sys.argv[1]))):\n"
+        "    child = os.fork()\n"
+        "    if child == 0:\n"
+        "        null = os.open(os.devnull, os.O_WRONLY)\n"
+        "        os.dup2(null, 1)\n"
+        "        os.dup2(null, 2)  # the test reads the parent's output to its end\n"
+        "        time.sleep(20)\n"
+        "        os._exit(0)\n"
+        "    print(child, flush=True)\n"
+        "    os._exit(0)  # as kill -9: no unlock, no cleanup\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60,
+                          check=False, start_new_session=True)
+    assert done.stdout.strip().isdigit(), done.stderr
+    child = int(done.stdout)
+    try:
+        os.kill(child, 0)  # still running
+        with (tmp_path / ".hoctap" / "khoa").open("a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if the child still held it
+    finally:
+        os.kill(child, signal.SIGKILL)

@@ -17,8 +17,9 @@ import random
 import sys
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import pytest
@@ -31,8 +32,9 @@ from support import ROOT_REPO
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
 from hoctap_pages.downloads import block_lines, csv_schema, csv_types, merged_type
 from hoctap_pages.site_data import SiteData
-from scoring.publication import all_years_columns, csv_lines, rubric_columns
+from scoring.publication import Column, all_years_columns, csv_lines, rubric_columns
 from scoring.published import load_results_folder
+from scoring.results import ResultRow
 from scoring.text import neutralise
 
 YEARS = (2023, 2024, 2025)
@@ -309,6 +311,17 @@ def test_the_csv_tables_are_what_pandas_writes_for_the_same_cells(small_site: Sm
             expected = pd.DataFrame(cells, columns=[c.name for c in columns], dtype=object).to_csv(
                 index=False, lineterminator="\n").encode("utf-8")
             assert csv_lines(rows, columns) == expected, year
+
+
+def test_a_csv_field_is_written_as_pandas_wrote_it_whatever_its_value() -> None:
+    """NaN (from a results file edited by hand) is an empty field; 10 stays 10 beside 9.5; text is quoted."""
+    values: list[Any] = [None, float("nan"), Decimal("NaN"), 10, 9.5, Decimal("8.25"), True, date(2026, 1, 14),
+                         "=1+1", 'a "b", c', "dòng\r\nmới", " lề ", ""]
+    rows = cast(list[ResultRow], list(range(len(values))))
+    columns = [Column("x", "X", lambda r: values[cast(int, r)]), Column("y", "Y", lambda r: "ổn")]
+    expected = pd.DataFrame({"x": [neutralise(v) for v in values], "y": ["ổn"] * len(values)}, dtype=object).to_csv(
+        index=False, lineterminator="\n").encode("utf-8")
+    assert csv_lines(rows, columns) == expected
 
 
 @pytest.mark.parametrize("seed", range(20))

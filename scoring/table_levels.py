@@ -67,7 +67,7 @@ class LevelsColumns:
     self_level_met: np.ndarray
     criteria_met: dict[str, np.ndarray]  # per tiêu chí, at the requested level
     council_reasons: list[str | None]
-    lists: object = None  # the same columns as Python lists, made by `table_scoring` when a row's checks are read
+    lists: object = None  # the same columns as Python lists, made by `table_checks` when a row's checks are first read
 
 
 def applies(ind: LevelIndicator, level: int, unit_type: UnitType, public: bool) -> bool:

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from scoring.results import Recognition
 from scoring.text import slugify
@@ -115,20 +114,3 @@ def decision_lists(data: SiteData) -> list[DecisionList]:
         out.append(DecisionList(number=key[0], signed=key[1], signer=key[2], years=tuple(sorted({r.year for r in members})),
                                 sets=tuple(sorted({r.set for r in members})), units=units, slug=slugs[key]))
     return out
-
-
-def write_decision_lists(data: SiteData, output: Path) -> list[DecisionList]:
-    """Write `cong-nhan/<slug>.pdf` for each decision (nothing when there is none); return them with their sizes."""
-    written = []
-    lists = decision_lists(data)
-    if lists:
-        # fpdf2 and its fonts take a third of a second to import: only a site with decisions pays it.
-        from .decision_pdf import render_pdf
-    for decision in lists:
-        target = output / decision.url
-        target.parent.mkdir(parents=True, exist_ok=True)
-        content = render_pdf(decision, data)
-        target.unlink(missing_ok=True)  # a new file, never one shared by a link with a previous build
-        target.write_bytes(content)
-        written.append(replace(decision, bytes=len(content)))
-    return written

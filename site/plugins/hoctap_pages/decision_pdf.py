@@ -1,4 +1,7 @@
-"""The PDF of one recognition decision's list (`decision_lists` writes one per decision to `cong-nhan/`).
+"""The PDF of each recognition decision's list (`decision_lists` makes the lists), written to `cong-nhan/`.
+
+fpdf2 and its fonts take a third of a second to import: the generator imports this module only when
+there is a decision to print.
 
 The PDF needs nothing but Python packages: fpdf2 and the DejaVu Sans font
 bundled in `fonts/` (it covers Vietnamese; no system font is read). It is
@@ -8,6 +11,8 @@ the file identifier from the content.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from fpdf import FPDF
@@ -116,3 +121,16 @@ def render_pdf(decision: DecisionList, data: SiteData) -> bytes:
         pdf.add_page()  # the note stays whole, on one page
     pdf.multi_cell(width, 5, note, align="L")
     return bytes(pdf.output())
+
+
+def write_decision_lists(lists: Sequence[DecisionList], data: SiteData, output: Path) -> list[DecisionList]:
+    """Write `cong-nhan/<slug>.pdf` for each of `decision_lists(data)`; return them with their sizes."""
+    written = []
+    for decision in lists:
+        target = output / decision.url
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = render_pdf(decision, data)
+        target.unlink(missing_ok=True)  # a new file, never one shared by a link with a previous build
+        target.write_bytes(content)
+        written.append(replace(decision, bytes=len(content)))
+    return written

@@ -19,7 +19,7 @@ from scoring.published import load_results_folder
 from scoring.results_folder import ResultsError
 
 from .build_cache import BuildCache, global_key, key_of
-from .decision_lists import write_decision_lists
+from .decision_lists import decision_lists
 from .downloads import write_downloads
 from .page_keys import PageKeys
 from .pages import common_context, site_pages
@@ -87,7 +87,12 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
         # Only Pelican's own page /van-ban/ shows the plans, and Pelican's pages are always rendered.
         shared = {k: v for k, v in self.context["hoctap"].items() if k != "plans"}
         keys = PageKeys(self.data, base, shared)
-        downloads: dict[str, Any] = {"decision_lists": write_decision_lists(self.data, output)}
+        downloads: dict[str, Any] = {"decision_lists": []}
+        lists = decision_lists(self.data)
+        if lists:
+            from .decision_pdf import write_decision_lists  # fpdf2: only a site with decisions imports it
+
+            downloads["decision_lists"] = write_decision_lists(lists, self.data, output)
         articles = list(self.context.get("articles") or [])
         relative = bool(self.settings.get("RELATIVE_URLS"))
         verify = bool(self.settings.get("HOCTAP_VERIFY_REUSE"))

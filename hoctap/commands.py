@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import partial
 from pathlib import Path
 
 from hoctap import clock, pipeline
@@ -155,10 +154,10 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
     return _results(args, project, intake, report, reg)
 
 
-def _apart(args: argparse.Namespace, project: Project, report_first: bool,
-           meanwhile: Callable[[], None] | None = None) -> str:
+def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> str:
     """`_read_score_write` in a child process: at national scale reading and scoring take hundreds of megabytes
-    that Python keeps after use; in a process of their own they are the system's again before Pelican starts."""
+    that Python keeps after use; in a process of their own they are the system's again before Pelican starts.
+    Meanwhile this process removes the sites earlier builds replaced (`remove_replaced`), on the other core."""
     # A forked child starts with this process's modules (pandas, the readers, the engine: a second of imports a
     # spawned one pays again). Forking is safe only from a process with one thread (a thread holding a lock at the
     # fork would leave it held in the child for ever): a program embedding the commands may have more, and gets
@@ -169,15 +168,14 @@ def _apart(args: argparse.Namespace, project: Project, report_first: bool,
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
         try:
             future = pool.submit(_read_score_write, args, project, report_first)
-            if meanwhile is not None:
-                meanwhile()  # on the other core (this process would only wait)
+            remove_replaced(project)  # this process would only wait
             return future.result()
         except BrokenProcessPool:
             raise ProjectError("Tiến trình đọc và đánh giá dữ liệu bị dừng giữa chừng; trang cũ được giữ nguyên.") from None
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    done = _apart(args, project, report_first=False, meanwhile=partial(remove_replaced, project))
+    done = _apart(args, project, report_first=False)
     _site(args, project)
     print(done)
     return 0
@@ -185,7 +183,7 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
 
 def cmd_run(args: argparse.Namespace, project: Project) -> int:
     """The main job: the check report, then the site."""
-    done = _apart(args, project, report_first=True, meanwhile=partial(remove_replaced, project))
+    done = _apart(args, project, report_first=True)
     _site(args, project)
     print(done)
     print("Xem thử: hoctap serve (hoặc pelican --listen -s site/pelicanconf.py)")

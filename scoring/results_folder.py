@@ -195,13 +195,15 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
             year_stamps.refresh(target, year)
             continue
         year_stamps.unstamp(target, year)
-        *contents, units = _year_files(report, year, registry, rubrics, info)
+        *contents, doc = _year_files(report, year, registry, rubrics, info)
         for path, content in zip(year_stamps.year_files(target, year), contents, strict=True):
             if _atomic_write(path, content):
                 changed.append(path)
         stamp = year_stamps.stamp(target, year, key, report.for_year(year).counts())
         _atomic_write(year_stamps.stamp_path(target, year), stamp.encode())
-        year_stamps.write_units(target, year, units)
+        units = year_stamps.units_record(target, year, year_stamps.unit_digests(doc))
+        if units is not None:
+            _atomic_write(year_stamps.units_path(target, year), units)
     for stale in target.glob("ket-qua-*.*"):
         stem = stale.stem.removeprefix("ket-qua-")
         if stem.isdigit() and int(stem) not in years:
@@ -232,11 +234,10 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
 
 
 def _year_files(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics,
-                info: PublicationInfo) -> tuple[bytes, bytes, dict[str, str]]:
-    """The year's JSON document, its public CSV table, and the document's `year_stamps.unit_digests`."""
+                info: PublicationInfo) -> tuple[bytes, bytes, Any]:
+    """The year's JSON document, its public CSV table, and the document as those bytes read back."""
     raw, doc = _json_written(year_document(report, year, registry, rubrics, info))
-    return (raw, csv_lines(report.for_year(year).results, rubric_columns(rubrics.for_year(year))),
-            year_stamps.unit_digests(doc))
+    return raw, csv_lines(report.for_year(year).results, rubric_columns(rubrics.for_year(year))), doc
 
 
 def _verify_year(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics, info: PublicationInfo,

@@ -19,7 +19,6 @@ believed only for those bytes; the site's loader otherwise makes them again.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -59,14 +58,11 @@ def unit_digests(doc: Mapping[str, Any]) -> dict[str, str]:
     return {k: hashlib.blake2b(b"\n".join(v), digest_size=16).hexdigest() for k, v in parts.items()}
 
 
-def write_units(folder: Path, year: int, units: Mapping[str, str]) -> None:
-    """Keep the year's `unit_digests`, made from the document its stamp (just written) vouches for."""
+def units_record(folder: Path, year: int, units: Mapping[str, str]) -> bytes | None:
+    """What `units_path` keeps: the year's `unit_digests` and the digest of the document its stamp (just
+    written) vouches for; None when nothing vouches for it (the loader then makes the digests)."""
     recorded = _recorded(folder, year)
-    if recorded is None:
-        return  # nothing vouches for the document: the loader makes the digests
-    tmp = folder / f".ket-qua-{year}.units.{os.getpid()}.tmp"
-    tmp.write_bytes(orjson.dumps({"json": recorded[1], "units": units}))
-    tmp.replace(units_path(folder, year))
+    return None if recorded is None else orjson.dumps({"json": recorded[1], "units": units})
 
 
 def recorded_units(folder: Path, year: int, json_digest: str) -> dict[str, str] | None:
@@ -175,7 +171,7 @@ def prune(folder: Path, years: list[int]) -> None:
         stem = stale.name.removeprefix(".ket-qua-").rpartition(".")[0]
         if not stem.isdigit() or int(stem) not in years:
             stale.unlink()
-    for left in folder.glob(".ket-qua-*.tmp"):  # a write cut short (the stamp's and the unit digests')
+    for left in folder.glob(".ket-qua-*.tmp"):  # a stamp's refresh cut short
         left.unlink(missing_ok=True)
 
 

@@ -321,7 +321,7 @@ def block_lines(yr: PublishedYear, columns: list[Column]) -> tuple[bytes, list[l
     and their cells as a CSV reader reads them back (for the block's column types).
 
     Taken from the year's own table in the results folder (the same cells, written by the same `csv`
-    writer pandas uses), with the columns it lacks read from the rows: a national year's cells are not made
+    writer as `csv_lines`), with the columns it lacks read from the rows: a national year's cells are not made
     again. The round trip is exact because no cell holds a bare carriage return (text is cleaned of line
     breaks when read). When a lacking column holds anything but text, or the table is not the rows' (their
     number, width, units and years), the cells are made.

@@ -11,6 +11,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -22,7 +23,7 @@ from hoctap import clock, pipeline
 from hoctap.lock import project_lock
 from hoctap.project import Project, ProjectError
 from hoctap.report import markdown_summary, text_report, warning_lines
-from hoctap.site_build import build_site, check_output_folder, remove_replaced
+from hoctap.site_build import build_site, check_output_folder, prepare_staging, remove_replaced
 from intake.errors import IntakeError
 from scoring.registry import Registry
 from scoring.results import ScoreReport
@@ -157,7 +158,8 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
 def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> str:
     """`_read_score_write` in a child process: at national scale reading and scoring take hundreds of megabytes
     that Python keeps after use; in a process of their own they are the system's again before Pelican starts.
-    Meanwhile this process removes the sites earlier builds replaced (`remove_replaced`), on the other core."""
+    Meanwhile this process removes the sites earlier builds replaced (`remove_replaced`) and, for a rebuild,
+    makes the new site's folders (`prepare_staging`), on the other core."""
     # A forked child starts with this process's modules (pandas, the readers, the engine: a second of imports a
     # spawned one pays again). Forking is safe only from a process with one thread (a thread holding a lock at the
     # fork would leave it held in the child for ever): a program embedding the commands may have more, and gets
@@ -169,7 +171,13 @@ def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> st
         try:
             future = pool.submit(_read_score_write, args, project, report_first)
             remove_replaced(project)  # this process would only wait
-            return future.result()
+            staging = None if getattr(args, "full", False) else prepare_staging(project, _output(args, project))
+            try:
+                return future.result()
+            except BaseException:
+                if staging is not None:
+                    shutil.rmtree(staging, ignore_errors=True)
+                raise
         except BrokenProcessPool:
             raise ProjectError("Tiến trình đọc và đánh giá dữ liệu bị dừng giữa chừng; trang cũ được giữ nguyên.") from None
 

@@ -14,6 +14,7 @@ results folder. hoctap adds two guards:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -150,18 +151,20 @@ def build_site(project: Project, output: Path, *, publish: bool = False, site_ur
         raise ProjectError(f"Không tạo được thư mục {output.parent}: {exc.strerror or exc}.") from None
     _recover(output)
     remove_replaced(project)  # what `hoctap build` has not removed already (a build through this function alone)
-    staging = output.with_name(f".{output.name}.dang-dung-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = staging_folder(output)  # holds at most the folders `prepare_staging` made for this build
     manifest = manifest_path(project, output)
     inputs = site_inputs(project, publish=publish, site_url=site_url, search=search)
     stamp = manifest.with_suffix(".inputs")
     if not full and (output / MARKER).is_file() and manifest.is_file() and _read(stamp) == inputs:
+        shutil.rmtree(staging, ignore_errors=True)
         return False  # the very inputs of the site in `output`: the build would write the same bytes
     stamp.unlink(missing_ok=True)
     fresh = manifest.with_name(f".{manifest.name}.{os.getpid()}")
     incremental = {"HOCTAP_BUILD_MANIFEST_OUT": str(fresh)}
     if not full and (output / MARKER).is_file() and manifest.is_file():
         incremental.update(HOCTAP_PREVIOUS_OUTPUT=str(output), HOCTAP_BUILD_MANIFEST=str(manifest))
+    else:
+        shutil.rmtree(staging, ignore_errors=True)  # a full build starts from an empty folder
     try:
         fresh.parent.mkdir(parents=True, exist_ok=True)
         run_pelican(project, staging, publish=publish, site_url=site_url, search=search, incremental=incremental)
@@ -177,6 +180,41 @@ def build_site(project: Project, output: Path, *, publish: bool = False, site_ur
         shutil.rmtree(staging, ignore_errors=True)
         fresh.unlink(missing_ok=True)
     return True
+
+
+def staging_folder(output: Path) -> Path:
+    """Where this process builds `output` before swapping it in."""
+    return output.with_name(f".{output.name}.dang-dung-{os.getpid()}")
+
+
+def prepare_staging(project: Project, output: Path) -> Path | None:
+    """Make, where this process's next build of `output` writes, the folders of the files the last build of it
+    wrote; return that folder (None when there is no such build).
+
+    A rebuild links most of those files back, and a national site has a folder per unit: making ten thousand
+    folders costs more than linking their pages. `hoctap build` makes them while its child reads and scores,
+    on the core the child leaves idle. The plugin removes those that no file of the new build fills
+    (`BuildCache.remove_unused_folders`), so the site is the same as a full build's, folders included.
+    """
+    output = output.resolve()
+    if not (output / MARKER).is_file():
+        return None
+    try:
+        files = json.loads(manifest_path(project, output).read_bytes())["files"]
+        folders = sorted({rel.rpartition("/")[0] for rel in files})  # a folder before those inside it
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    staging = staging_folder(output)
+    root = f"{staging}{os.sep}"
+    try:
+        staging.mkdir(exist_ok=True)
+        for folder in folders:
+            if folder and not folder.startswith("/") and ".." not in folder.split("/"):
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(root + folder)  # noqa: PTH102  (strings: ten thousand of them)
+    except OSError:
+        pass  # the build makes what is missing itself
+    return staging
 
 
 def _read(path: Path) -> str | None:

@@ -8,8 +8,8 @@ equal to the dict it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import TypeVar
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from typing import Any, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -39,3 +39,25 @@ class LazyMapping(Mapping[K, V]):
 
     def __repr__(self) -> str:
         return repr(self._dict())
+
+    # The dict's own views and lookups: `Mapping`'s would call `__getitem__` once per key, and the results writer
+    # reads a national year's checks item by item (some 300,000 of them).
+    def items(self) -> ItemsView[K, V]:
+        return self._dict().items()
+
+    def keys(self) -> KeysView[K]:
+        return self._dict().keys()
+
+    def values(self) -> ValuesView[V]:
+        return self._dict().values()
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self._dict().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._dict()
+
+    def __eq__(self, other: object) -> bool:
+        return self._dict() == other
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping, as dict

@@ -19,7 +19,7 @@ from decimal import Decimal
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
 from scoring.results import BASIS_LABELS, CHECK_LABELS, STATUS_LABELS, ResultRow
-from scoring.results_json import number
+from scoring.results_json import check_result, number
 from scoring.text import neutralise
 
 Value = str | int | float | date | bool | None
@@ -93,11 +93,15 @@ def points_columns(indicator_ids: Sequence[str], criterion_ids: Sequence[str]) -
 
 
 def levels_columns(indicator_ids: Sequence[str]) -> list[Column]:
+    # A row read back from a results file answers these from the file's values, its checks left unbuilt.
     def check(i: str) -> Callable[[ResultRow], Value]:
-        return lambda r: (r.levels.checks[i].result if r.levels and i in r.levels.checks else None)
+        return lambda r: check_result(r.levels.checks, i) if r.levels else None
 
     def check_label(i: str) -> Callable[[ResultRow], Value]:
-        return lambda r: (CHECK_LABELS[r.levels.checks[i].result] if r.levels and i in r.levels.checks else None)
+        def label(r: ResultRow) -> Value:
+            found = check_result(r.levels.checks, i) if r.levels else None
+            return CHECK_LABELS[found] if found is not None else None
+        return label
 
     return [
         *_common_head(),

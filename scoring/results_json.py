@@ -140,14 +140,64 @@ def _checks_from_json(checks: Mapping[str, Any], where: str) -> dict[str, Indica
         raise ContractError(f"{where}: kết quả chỉ tiêu không đúng hợp đồng ({type(exc).__name__}: {exc})") from None
 
 
-def _lazy_checks(checks: Any, where: str) -> LazyMapping[str, IndicatorCheck]:
-    """The checks, made into objects when first read: a rebuild that reads one year's checks (its pages and
-    downloads) does not build every year's hundreds of thousands. Their shape is checked now; a value that does
-    not read is found when they are built, and `where` names the file and unit."""
+class JsonChecks(LazyMapping[str, IndicatorCheck]):
+    """A row's checks as read from a results file, made into objects when first read: a rebuild that reads one
+    year's checks (its pages and downloads) does not build every year's hundreds of thousands. Their shape is
+    checked when read; a value that does not read is found when they are built, and `where` names the file and
+    unit."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: dict[str, dict[str, Any]], where: str) -> None:
+        super().__init__(partial(_checks_from_json, raw, where))
+        self._raw: dict[str, dict[str, Any]] | None = raw
+
+    def _dict(self) -> dict[str, IndicatorCheck]:
+        built = self._data
+        if built is None:
+            built = super()._dict()
+            self._raw = None  # the objects stand for it now
+        return built
+
+    def judged(self, result: CheckResult) -> tuple[str, ...]:
+        """The ids of the checks judged `result`, without building them while they are unread: a year's list of
+        levels names each row's failing chỉ tiêu, and its ten thousand rows' checks need not become objects."""
+        if self._raw is None:
+            return tuple(k for k, c in self._dict().items() if c.result == result)
+        return tuple(k for k, v in self._raw.items() if v["result"] == result)
+
+
+    def result(self, check_id: str) -> CheckResult | None:
+        """The judgement of one chỉ tiêu (None when the set has no such chỉ tiêu), as `judged` reads it: the
+        year's downloads ask it of every row and chỉ tiêu."""
+        if self._raw is None:
+            found = self._dict().get(check_id)
+            return found.result if found is not None else None
+        raw = self._raw.get(check_id)
+        return cast(CheckResult, raw["result"]) if raw is not None else None
+
+
+def judged(checks: Mapping[str, IndicatorCheck], result: CheckResult) -> tuple[str, ...]:
+    """The ids of `checks` judged `result`, in their order (`JsonChecks.judged` when read from a file)."""
+    if isinstance(checks, JsonChecks):
+        return checks.judged(result)
+    return tuple(k for k, c in checks.items() if c.result == result)
+
+
+def check_result(checks: Mapping[str, IndicatorCheck], check_id: str) -> CheckResult | None:
+    """The judgement of chỉ tiêu `check_id`, or None when `checks` has none (`JsonChecks.result` when read from
+    a file)."""
+    if isinstance(checks, JsonChecks):
+        return checks.result(check_id)
+    found = checks.get(check_id)
+    return found.result if found is not None else None
+
+
+def _lazy_checks(checks: Any, where: str) -> JsonChecks:
     if not isinstance(checks, dict) or not all(isinstance(v, dict) and "result" in v and "by_level" in v
                                                for v in checks.values()):
         raise ContractError("kết quả chỉ tiêu không đúng hợp đồng")
-    return LazyMapping(partial(_checks_from_json, checks, where))
+    return JsonChecks(checks, where)
 
 
 def _outcome_to_json(outcome: Outcome) -> dict[str, Any]:

@@ -32,7 +32,10 @@ from hoctap_pages.search_views import search_view  # noqa: E402
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Each file's bytes, and each folder (as "<path>/": an incremental build must leave no folder a full one
+    would not make, such as a removed unit's)."""
+    return {p.relative_to(folder).as_posix() + ("/" if p.is_dir() else ""): b"" if p.is_dir() else p.read_bytes()
+            for p in sorted(folder.rglob("*"))}
 
 
 def out_manifest(project: Path) -> dict[str, Any]:

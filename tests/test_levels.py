@@ -21,7 +21,7 @@ from scoring.levels_rubric import LevelsRubric
 from scoring.problems import Rejection
 from scoring.registry import Registry, load_registry
 from scoring.results import LevelsOutcome, ResultRow, ScoreReport
-from scoring.results_json import document, row_from_json, row_to_json
+from scoring.results_json import JsonChecks, check_result, document, judged, row_from_json, row_to_json
 from scoring.rubric import default_rubrics
 from scoring.tab_status import status_text
 
@@ -511,6 +511,22 @@ def test_a_levels_row_reads_back_from_the_results_folder_unchanged(run: Run) -> 
                                     hd_ly_do="Đủ hồ sơ.", **{"3_4": "cơ bản", "2_4": "69"})))
     stored = json.loads(json.dumps(row_to_json(result), ensure_ascii=False))
     assert row_from_json(stored) == result
+
+
+def test_the_judgements_read_from_a_results_file_are_those_of_the_built_checks(run: Run) -> None:
+    result, _ = scored(run(unit_row("so-y-te", level=2, mc_3_2="", **{"2_1": "94"})))
+    assert result.levels is not None
+    stored = row_from_json(json.loads(json.dumps(row_to_json(result), ensure_ascii=False)))
+    assert stored.levels is not None
+    unread = stored.levels.checks
+    assert isinstance(unread, JsonChecks)
+    failing = judged(unread, "khong-dat")  # read from the file's own values, the checks not yet built
+    assert failing == ("2.1", "3.2") == judged(result.levels.checks, "khong-dat")
+    ids = [*result.levels.checks, "9.9"]
+    assert [check_result(unread, i) for i in ids] == [check_result(result.levels.checks, i) for i in ids]
+    assert check_result(unread, "2.1") == "khong-dat" and check_result(unread, "9.9") is None
+    assert dict(unread.items()) == dict(result.levels.checks.items())  # built now
+    assert judged(unread, "khong-dat") == failing and judged(unread, "dat") == judged(result.levels.checks, "dat")
 
 
 def test_status_text_names_the_level_and_each_failing_chi_tieu(run: Run) -> None:

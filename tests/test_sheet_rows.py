@@ -26,7 +26,7 @@ from support import ROOT_REPO
 
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
 from hoctap_pages.sheet_rows import date_columns, kinds_of, place, render, text
-from hoctap_pages.xlsx_download import OPTIONS, Table, write_sheets
+from hoctap_pages.xlsx_download import OPTIONS, Block, Sheet, Table, write_blocks, write_sheets
 
 WHEN = datetime(2026, 1, 31, tzinfo=UTC)
 EDGE_ROWS: list[list[Any]] = [
@@ -96,3 +96,25 @@ def test_text_shaped_like_raw_rich_text_is_escaped_and_reads_back_as_typed(tmp_p
     ws = load_workbook(path)["T"]
     assert [c.value for c in ws["A"][1:]] == typed
     assert ws["Z9"].value is None
+
+
+def test_a_sheet_joined_from_deflated_blocks_reads_as_the_sheet_written_whole(tmp_path: Path) -> None:
+    rows = [[f"đơn vị {i}", i, date(2025, 1, 1 + i % 28), "=1+1" if i % 7 == 0 else None] for i in range(3000)]
+    rendered = render(rows, 4)
+    headers, widths = ["Tên", "Số", "Ngày", "Ghi chú"], [20, 8, 12, 20]
+    whole = tmp_path / "whole.xlsx"
+    write_sheets(whole, [Sheet("T", headers, widths, date_columns(rendered.kinds), place(rendered, 1), 3000)], WHEN)
+    parts = [render(rows[a:b], 4) for a, b in ((0, 1000), (1000, 1001), (1001, 3000))]
+    blocks = [Block.of(place(p, 1 + a), 1 + a, p.count, p.kinds) for p, a in zip(parts, (0, 1000, 1001), strict=True)]
+    joined = tmp_path / "joined.xlsx"
+    write_blocks(joined, "T", headers, widths, blocks, WHEN)
+    for path in (whole, joined):
+        with zipfile.ZipFile(path) as z:
+            assert z.testzip() is None  # every member's CRC and length
+    with zipfile.ZipFile(whole) as a, zipfile.ZipFile(joined) as b:
+        assert a.namelist() == b.namelist()
+        assert all(a.read(n) == b.read(n) for n in a.namelist())
+        assert {i.date_time for i in b.infolist()} == {(2026, 1, 31, 0, 0, 0)}
+    ws = load_workbook(joined)["T"]
+    assert [c.value for c in ws[3001]] == ["đơn vị 2999", 2999, datetime(2025, 1, 4), None]
+    assert ws["D2"].value == "'=1+1"

@@ -16,6 +16,7 @@ from scoring.text import safe_url
 
 from .formatting import FILTERS
 from .generator import CACHES, SEARCH, HoctapGenerator, note_written
+from .output_pages import html_pages
 from .search import build_index
 from .sitemap import write_sitemap
 
@@ -33,12 +34,15 @@ def add_filters(generator: Any) -> None:
 def finalize(pelican: Any) -> None:
     output = Path(pelican.output_path)
     cache = CACHES.pop(output.resolve(), None)
-    write_sitemap(output, str(pelican.settings.get("SITEURL") or ""))
+    pages = html_pages(output)  # every page is written: one listing serves the sitemap and the search index
+    write_sitemap(output, str(pelican.settings.get("SITEURL") or ""), pages)
     job = SEARCH.pop(output.resolve(), None)
     if job is not None:
-        job.finish()
+        job.finish(pages)
     elif pelican.settings.get("HOCTAP_SEARCH", True):
         build_index(output, cache)
+    if cache is not None:
+        cache.remove_unused_folders()
     manifest = pelican.settings.get("HOCTAP_BUILD_MANIFEST_OUT")
     if cache is not None and manifest:
         cache.write_manifest(Path(str(manifest)))

@@ -13,6 +13,7 @@ time); it is hard-linked into the new site, so reusing costs no copy. Plain
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -91,6 +92,7 @@ class BuildCache:
     old_extra: dict[str, str] = field(default_factory=dict)
     parts: Path | None = None  # where pieces kept between builds live (beside the manifest; never published)
     _folders: set[str] = field(default_factory=set)  # folders of the output made by `reuse_all`
+    _premade: set[str] = field(default_factory=set)  # those of the previous manifest's files (`remove_unused_folders`)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any], output: Path) -> BuildCache:
@@ -105,6 +107,8 @@ class BuildCache:
             doc = json.loads(Path(manifest).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cache
+        if isinstance(doc, dict) and isinstance(doc.get("files"), dict):  # whatever its version: as `prepare_staging`
+            cache._premade = {f for rel in doc["files"] if isinstance(rel, str) for f in _ancestors(rel)}
         if not isinstance(doc, dict) or doc.get("version") != MANIFEST_VERSION:
             return cache
         try:
@@ -138,7 +142,12 @@ class BuildCache:
             for rel in rels:
                 folder = rel.rpartition("/")[0]
                 if folder not in self._folders:
-                    os.makedirs(output + folder, exist_ok=True)  # noqa: PTH103
+                    try:  # a page's own folder, in a folder made already: one system call, not makedirs' two
+                        os.mkdir(output + folder)  # noqa: PTH102
+                    except FileExistsError:
+                        pass
+                    except FileNotFoundError:
+                        os.makedirs(output + folder, exist_ok=True)  # noqa: PTH103
                     self._folders.add(folder)
                 os.link(previous + rel, output + rel)
         except OSError:
@@ -163,11 +172,29 @@ class BuildCache:
         self.written_files.append(rel)
         return raw if content else None
 
+    def remove_unused_folders(self) -> None:
+        """Remove the folders of the previous build's files that hold nothing now: `hoctap build` made them all
+        before this build began (`hoctap.site_build.prepare_staging`), and a unit no longer in the registry must
+        not leave an empty folder where its page was. A folder that holds anything stays."""
+        used = {f for rel in self.new for f in _ancestors(rel)}
+        for folder in sorted(self._premade - used, key=len, reverse=True):  # inside before outside
+            with contextlib.suppress(OSError):  # not there, or holds a file Pelican wrote
+                os.rmdir(f"{self.output}{os.sep}{folder}")  # noqa: PTH106
+
     def write_manifest(self, path: Path) -> None:
         doc = {"version": MANIFEST_VERSION, "files": {k: v.__dict__ for k, v in sorted(self.new.items())},
                "extra": self.extra, "reused": self.reused, "written": self.written,
                "written_files": sorted(self.written_files)}
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def _ancestors(rel: str) -> list[str]:
+    """The folders a relative file path lies in, innermost first ("a/b/c.html": "a/b", "a"); none for a path
+    that could lead outside the output."""
+    parts = rel.split("/")[:-1]
+    if rel.startswith("/") or ".." in parts:
+        return []
+    return ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 def parts_folder(manifest_out: Path) -> Path:

@@ -149,8 +149,8 @@ def _reused(cache: BuildCache | None, name: str, key: str, files: list[str]) -> 
 def _remember(cache: BuildCache | None, name: str, key: str, files: list[str], doc: dict[str, Any]) -> None:
     if cache is None:
         return
-    for f in files:
-        cache.record(f"{FOLDER}/{f}", key)
+    for f in files:  # not pages: their bytes need no digest (that is for the search index), nor a second read
+        cache.record(f"{FOLDER}/{f}", key, content=False)
     cache.extra[name] = json.dumps({**doc, "key": key}, ensure_ascii=False)
 
 
@@ -290,7 +290,7 @@ class AllYearsBlocks:
         yr = self.data.year(year)
         lines, rows = block_lines(yr, self.columns)
         types = csv_types(rows, len(self.columns))
-        part = Block(place(rendered, self.first[year]), self.first[year], rendered.count, rendered.kinds, lines, types)
+        part = Block.of(place(rendered, self.first[year]), self.first[year], rendered.count, rendered.kinds, lines, types)
         self.store.put(self.keys[year], part)
         self.parts[year] = part
 

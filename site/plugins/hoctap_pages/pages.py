@@ -262,7 +262,10 @@ def site_pages(data: SiteData, articles: list[Any], downloads: dict[str, Any]) -
             pages += _tables(f"xep-hang/{year}/", "xep-hang-nam", deps,
                              _titled(ctx, title=f"Xếp hạng năm {year}", group=None),
                              "rows", len(yr.results))
-            for g in group_sections(data, ranking_rows(data, year), year, "xep-hang/"):
+            # The sections' addresses and sizes: the ranked rows (those with points) by group, not yet the
+            # ranking itself, which only the pages rendered again need.
+            ranked = [r for r in yr.results if r.points]
+            for g in group_sections(data, ranked, year, "xep-hang/", group_of=lambda r: r.group):
                 pages += _tables(g["url"], "xep-hang-nam", deps,
                                  partial(_group_page, ctx, year, g["slug"]), "rows", g["count"])
         elif isinstance(rubric, LevelsRubric):

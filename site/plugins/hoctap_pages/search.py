@@ -106,10 +106,11 @@ class IndexJob:
             self.service.add(rel, raw)
             self.fed.add(rel)
 
-    def _pages(self) -> dict[str, str]:
-        """Every page Pagefind reads, in the order they are added, with the digest of its bytes."""
-        found = indexed_pages(self.output, self.cache) if self.cache is not None else dict.fromkeys(
-            _pages_on_disk(self.output, searched=True), "")
+    def _pages(self, listed: list[str] | None = None) -> dict[str, str]:
+        """Every page Pagefind reads, in the order they are added, with the digest of its bytes (`listed`: the
+        output's `html_pages`, when known already)."""
+        found = indexed_pages(self.output, self.cache, listed) if self.cache is not None else dict.fromkeys(
+            _pages_on_disk(self.output, searched=True, listed=listed), "")
         ordered = [rel for rel in dict.fromkeys([*self.order, *sorted(set(found) - set(self.order))]) if rel in found]
         return {rel: found[rel] for rel in ordered}
 
@@ -131,8 +132,9 @@ class IndexJob:
         # Pagefind numbers the pages in the order they come: the order is part of the key.
         return key_of("pagefind", STROKE, self.base, *pages)
 
-    def finish(self) -> Path:
-        pages = self._pages()
+    def finish(self, listed: list[str] | None = None) -> Path:
+        """Write the index (or keep the previous one); `listed`: the output's `html_pages`, when known already."""
+        pages = self._pages(listed)
         self.key = self._key(pages)
         if self.cache is not None:
             kept = self.service is None and self._previous_serves(pages)
@@ -175,9 +177,10 @@ class IndexJob:
         return {str(k): str(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
 
 
-def _pages_on_disk(output_path: Path, searched: bool = False) -> list[str]:
-    """The HTML pages under `output_path` (outside the index and the theme); `searched`: those with a search body."""
-    return [rel for rel in html_pages(output_path)
+def _pages_on_disk(output_path: Path, searched: bool = False, listed: list[str] | None = None) -> list[str]:
+    """The HTML pages under `output_path` (outside the index and the theme; `listed`, when known already);
+    `searched`: those with a search body."""
+    return [rel for rel in (html_pages(output_path) if listed is None else listed)
             if not searched or b"data-pagefind-body" in (output_path / rel).read_bytes()]
 
 

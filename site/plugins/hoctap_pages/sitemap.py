@@ -10,9 +10,10 @@ from .output_pages import html_pages
 SKIP_FILES = {"404.html"}  # du-lieu/ holds one page, the downloads page: listed
 
 
-def page_urls(output_path: Path, site_url: str) -> list[str]:
+def page_urls(output_path: Path, site_url: str, pages: list[str] | None = None) -> list[str]:
+    """The URLs of the output's pages (`pages`: its `html_pages`, when the caller listed them already)."""
     urls = []
-    for url in html_pages(output_path):
+    for url in html_pages(output_path) if pages is None else pages:
         if url.rpartition("/")[2] in SKIP_FILES:
             continue
         if url == "index.html" or url.endswith("/index.html"):
@@ -21,10 +22,10 @@ def page_urls(output_path: Path, site_url: str) -> list[str]:
     return urls
 
 
-def write_sitemap(output_path: Path, site_url: str) -> Path:
+def write_sitemap(output_path: Path, site_url: str, pages: list[str] | None = None) -> Path:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(u)}</loc></url>" for u in page_urls(output_path, site_url)]
+    lines += [f"  <url><loc>{escape(u)}</loc></url>" for u in page_urls(output_path, site_url, pages)]
     lines.append("</urlset>")
     target = output_path / "sitemap.xml"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")

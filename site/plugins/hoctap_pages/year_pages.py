@@ -8,6 +8,7 @@ appraised by the Hội đồng, recognised by decision, refused with reasons).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
 from scoring.recognition import Stage, stage
 from scoring.results import BASIS_LABELS, ResultRow
+from scoring.results_json import judged
 from scoring.text import slugify
 
 from .site_data import SiteData, unit_url, vi_sort_key, year_url
@@ -51,15 +53,17 @@ def _ranking_rows(data: SiteData, year: int) -> list[RankRow]:
     return out
 
 
-def group_sections(data: SiteData, rows: list[Any], year: int, prefix: str) -> list[dict[str, Any]]:
-    """One section per group that had units to assess that year (a group created later gets no empty page)."""
+def group_sections(data: SiteData, rows: list[Any], year: int, prefix: str,
+                   group_of: Callable[[Any], str] = lambda r: r.row.group) -> list[dict[str, Any]]:
+    """One section per group that had units to assess that year (a group created later gets no empty page);
+    `group_of` reads a row's group (`rows` are a page's rows, `RankRow`s, unless told)."""
     yr = data.year(year)
-    present = {r.row.group for r in rows} | {s.group for s in yr.status}
+    present = {group_of(r) for r in rows} | {s.group for s in yr.status}
     sections = []
     for group in data.groups:
         if group not in present:
             continue
-        members = [r for r in rows if r.row.group == group]
+        members = [r for r in rows if group_of(r) == group]
         sections.append({"name": group, "slug": slugify(group), "url": f"{prefix}{year}/{slugify(group)}/",
                          "rows": members, "count": len(members)})
     return sections
@@ -78,7 +82,7 @@ class LevelRow:
 
 def failing(row: ResultRow) -> tuple[str, ...]:
     levels = row.levels
-    return tuple(i for i, c in levels.checks.items() if c.result == "khong-dat") if levels else ()
+    return judged(levels.checks, "khong-dat") if levels else ()
 
 
 def level_rows(data: SiteData, year: int) -> list[LevelRow]:

@@ -11,7 +11,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import shutil
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -23,7 +22,7 @@ from hoctap import clock, pipeline
 from hoctap.lock import project_lock
 from hoctap.project import Project, ProjectError
 from hoctap.report import markdown_summary, text_report, warning_lines
-from hoctap.site_build import build_site, check_output_folder, prepare_staging, remove_replaced
+from hoctap.site_build import build_site, check_output_folder, discard_staging, prepare_staging, remove_replaced
 from intake.errors import IntakeError
 from scoring.registry import Registry
 from scoring.results import ScoreReport
@@ -119,10 +118,16 @@ def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake
     return done
 
 
-def _site(args: argparse.Namespace, project: Project) -> None:
-    """Build the site from the results folder (Pelican, then the search indexer, as child processes)."""
+def _site(args: argparse.Namespace, project: Project, prepared: Path | None) -> None:
+    """Build the site from the results folder (Pelican, then the search indexer, as child processes), in the
+    folder `prepared` by `_apart` when it did."""
     output = _output(args, project)
-    if not build_site(project, output, publish=args.publish, site_url=project.settings.get("site_url"), full=args.full):
+    try:
+        built = build_site(project, output, publish=args.publish, site_url=project.settings.get("site_url"),
+                           full=args.full, prepared=prepared is not None)
+    finally:
+        discard_staging(project, prepared)  # gone already unless the build stopped before using it
+    if not built:
         print(f"Dữ liệu, giao diện và thiết lập không đổi so với lần dựng trước: giữ nguyên trang trong {output}.")
 
 
@@ -155,11 +160,12 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
     return _results(args, project, intake, report, reg)
 
 
-def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> str:
+def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> tuple[str, Path | None]:
     """`_read_score_write` in a child process: at national scale reading and scoring take hundreds of megabytes
     that Python keeps after use; in a process of their own they are the system's again before Pelican starts.
-    Meanwhile this process removes the sites earlier builds replaced (`remove_replaced`) and, for a rebuild,
-    makes the new site's folders (`prepare_staging`), on the other core."""
+    Meanwhile this process removes the sites earlier builds replaced (`remove_replaced`) and, for a rebuild that
+    is not a publication (Pelican empties its output first for those), makes the new site's folders
+    (`prepare_staging`), on the other core. Returns what to say, and the folder so prepared."""
     # A forked child starts with this process's modules (pandas, the readers, the engine: a second of imports a
     # spawned one pays again). Forking is safe only from a process with one thread (a thread holding a lock at the
     # fork would leave it held in the child for ever): a program embedding the commands may have more, and gets
@@ -171,28 +177,27 @@ def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> st
         try:
             future = pool.submit(_read_score_write, args, project, report_first)
             remove_replaced(project)  # this process would only wait
-            staging = None if getattr(args, "full", False) else prepare_staging(project, _output(args, project))
+            prepared = None if args.full or args.publish else prepare_staging(project, _output(args, project))
             try:
-                return future.result()
+                return future.result(), prepared
             except BaseException:
-                if staging is not None:
-                    shutil.rmtree(staging, ignore_errors=True)
+                discard_staging(project, prepared)
                 raise
         except BrokenProcessPool:
             raise ProjectError("Tiến trình đọc và đánh giá dữ liệu bị dừng giữa chừng; trang cũ được giữ nguyên.") from None
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    done = _apart(args, project, report_first=False)
-    _site(args, project)
+    done, prepared = _apart(args, project, report_first=False)
+    _site(args, project, prepared)
     print(done)
     return 0
 
 
 def cmd_run(args: argparse.Namespace, project: Project) -> int:
     """The main job: the check report, then the site."""
-    done = _apart(args, project, report_first=True)
-    _site(args, project)
+    done, prepared = _apart(args, project, report_first=True)
+    _site(args, project, prepared)
     print(done)
     print("Xem thử: hoctap serve (hoặc pelican --listen -s site/pelicanconf.py)")
     return 0

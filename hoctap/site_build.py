@@ -1,6 +1,7 @@
 """Run Pelican on a project's results folder, the way a user would, and publish the output atomically.
 
-The build is Pelican's own command (`python -m pelican … --fatal errors`), with
+The build is Pelican's own command (`python -m pelican … --fatal errors`, run
+through `hoctap.quiet_pelican`, which only drops its spinner), with
 the project's `site/pelicanconf.py` (or `publishconf.py`, which imports it):
 plain `pelican -s site/pelicanconf.py` builds the same site from the same
 results folder. hoctap adds two guards:
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zlib
 from importlib import metadata
 from pathlib import Path
 
@@ -89,7 +91,7 @@ def run_pelican(project: Project, output: Path, *, publish: bool = False, site_u
     url = (os.environ.get("HOCTAP_SITE_URL") or site_url).rstrip("/")
     if publish and url:
         extra.update({"SITEURL": url, "FEED_DOMAIN": url})
-    cmd = [sys.executable, "-m", "pelican", str(project.content_dir), "-s", str(conf), "-o", str(output),
+    cmd = [sys.executable, "-m", "hoctap.quiet_pelican", str(project.content_dir), "-s", str(conf), "-o", str(output),
            "--fatal", "errors", "-q"]
     # One -e with every pair: Pelican keeps only the last -e given.
     cmd += ["-e", *(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in extra.items())]
@@ -115,7 +117,7 @@ def site_inputs(project: Project, *, publish: bool, site_url: str, search: bool)
     announcements, the options, and the versions of the libraries that render."""
     h = hashlib.blake2b(digest_size=20)
     url = (os.environ.get("HOCTAP_SITE_URL") or site_url) if publish else ""
-    h.update(json.dumps([publish, url, search, bool(os.environ.get("HOCTAP_VERIFY_REUSE"))]).encode())
+    h.update(json.dumps([publish, url, search, bool(os.environ.get("HOCTAP_VERIFY_REUSE")), zlib.ZLIB_RUNTIME_VERSION]).encode())
     for dist in RENDERING_LIBRARIES:
         try:
             h.update(f"{dist}={metadata.version(dist)};".encode())
@@ -136,12 +138,13 @@ def site_inputs(project: Project, *, publish: bool, site_url: str, search: bool)
 
 
 def build_site(project: Project, output: Path, *, publish: bool = False, site_url: str = "",
-               search: bool = True, full: bool = False) -> bool:
+               search: bool = True, full: bool = False, prepared: bool = False) -> bool:
     """Build into a temporary sibling of `output`, then swap it in; the old site stays until the new one is whole.
 
     Unless `full`, pages whose inputs did not change since the build that made `output` are linked from it
     (the plugin's `build_cache`); the result is the same, byte for byte, as a full build. When nothing the
-    site is made from changed at all, nothing is done: returns False.
+    site is made from changed at all, nothing is done: returns False. `prepared`: this process has just made
+    the new site's folders (`prepare_staging`); anything else found where the build writes is removed first.
     """
     check_output_folder(project, output)
     output = output.resolve()
@@ -151,12 +154,14 @@ def build_site(project: Project, output: Path, *, publish: bool = False, site_ur
         raise ProjectError(f"Không tạo được thư mục {output.parent}: {exc.strerror or exc}.") from None
     _recover(output)
     remove_replaced(project)  # what `hoctap build` has not removed already (a build through this function alone)
-    staging = staging_folder(output)  # holds at most the folders `prepare_staging` made for this build
+    staging = staging_folder(output)
+    if not prepared:
+        shutil.rmtree(staging, ignore_errors=True)  # never build on what an earlier run left (links into the site)
     manifest = manifest_path(project, output)
     inputs = site_inputs(project, publish=publish, site_url=site_url, search=search)
     stamp = manifest.with_suffix(".inputs")
     if not full and (output / MARKER).is_file() and manifest.is_file() and _read(stamp) == inputs:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard_staging(project, staging)
         return False  # the very inputs of the site in `output`: the build would write the same bytes
     stamp.unlink(missing_ok=True)
     fresh = manifest.with_name(f".{manifest.name}.{os.getpid()}")
@@ -164,7 +169,7 @@ def build_site(project: Project, output: Path, *, publish: bool = False, site_ur
     if not full and (output / MARKER).is_file() and manifest.is_file():
         incremental.update(HOCTAP_PREVIOUS_OUTPUT=str(output), HOCTAP_BUILD_MANIFEST=str(manifest))
     else:
-        shutil.rmtree(staging, ignore_errors=True)  # a full build starts from an empty folder
+        discard_staging(project, staging)  # a full build starts from an empty folder
     try:
         fresh.parent.mkdir(parents=True, exist_ok=True)
         run_pelican(project, staging, publish=publish, site_url=site_url, search=search, incremental=incremental)
@@ -201,20 +206,37 @@ def prepare_staging(project: Project, output: Path) -> Path | None:
         return None
     try:
         files = json.loads(manifest_path(project, output).read_bytes())["files"]
-        folders = sorted({rel.rpartition("/")[0] for rel in files})  # a folder before those inside it
+        folders: set[str] = set()
+        for rel in files:
+            parts = rel.split("/")[:-1]
+            if not rel.startswith("/") and ".." not in parts:  # never outside the staging folder
+                folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     staging = staging_folder(output)
+    shutil.rmtree(staging, ignore_errors=True)  # what a killed run of the same process id left (containers)
     root = f"{staging}{os.sep}"
     try:
-        staging.mkdir(exist_ok=True)
-        for folder in folders:
-            if folder and not folder.startswith("/") and ".." not in folder.split("/"):
-                with contextlib.suppress(FileExistsError):
-                    os.mkdir(root + folder)  # noqa: PTH102  (strings: ten thousand of them)
-    except OSError:
+        staging.mkdir()
+        for folder in sorted(folders):  # a folder before those inside it
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(root + folder)  # noqa: PTH102  (strings: ten thousand of them)
+    except (OSError, ValueError):
         pass  # the build makes what is missing itself
     return staging
+
+
+def discard_staging(project: Project, staging: Path | None) -> None:
+    """Drop a staging folder the build will not use: moved among the replaced sites, which the next build removes
+    while its child scores (ten thousand folders take a while to remove), or removed now when it cannot be."""
+    if staging is None or not staging.exists():
+        return
+    try:
+        folder = replaced_folder(project)
+        folder.mkdir(parents=True, exist_ok=True)
+        staging.rename(folder / f"{staging.name}-{time.monotonic_ns()}")
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _read(path: Path) -> str | None:

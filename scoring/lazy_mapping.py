@@ -9,10 +9,11 @@ equal to the dict it stands for.
 from __future__ import annotations
 
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class LazyMapping(Mapping[K, V]):
@@ -51,7 +52,13 @@ class LazyMapping(Mapping[K, V]):
     def values(self) -> ValuesView[V]:
         return self._dict().values()
 
-    def get(self, key: K, default: Any = None) -> Any:
+    @overload
+    def get(self, key: K, /) -> V | None: ...
+
+    @overload
+    def get(self, key: K, /, default: V | T) -> V | T: ...
+
+    def get(self, key: K, /, default: Any = None) -> Any:
         return self._dict().get(key, default)
 
     def __contains__(self, key: object) -> bool:

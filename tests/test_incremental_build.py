@@ -24,7 +24,7 @@ from support import PINNED_EPOCH, ROOT_REPO, hoctap
 
 from hoctap import pipeline
 from hoctap.project import Project
-from hoctap.site_build import manifest_path
+from hoctap.site_build import discard_staging, manifest_path, prepare_staging, staging_folder
 
 SAMPLE = ROOT_REPO / "content" / "data" / "sample"
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
@@ -345,3 +345,26 @@ def test_the_site_a_build_replaces_waits_in_the_state_folder_until_the_next_buil
     edit_csv(project / "nguon" / "ket-qua-2025.csv", lambda rows: rows[:-1])
     build(project, "out")
     assert not kept.exists() and len(list(replaced.iterdir())) == 1  # the previous one removed, this one waiting
+
+
+def test_the_folders_made_before_a_rebuild_are_every_folder_of_the_last_one_and_nothing_else(project: Path) -> None:
+    """`hoctap build` makes the new site's folders while its child scores (`prepare_staging`): all of them, the
+    folders holding only folders included, and never on top of what an earlier run of the same process id left
+    (in a container every run is pid 1): a stale page, or a link into the published site, would be built on."""
+    site = Project.open(project=project)
+    out = (project / "out").resolve()
+    staging = staging_folder(out)
+    staging.mkdir()
+    (staging / "cu.html").write_text("trang cũ", encoding="utf-8")
+    (staging / "index.html").hardlink_to(out / "index.html")  # writing through it would change the live site
+    prepared = prepare_staging(site, out)
+    assert prepared == staging
+    made = {p.relative_to(staging).as_posix() for p in staging.rglob("*")}
+    files = json.loads(manifest_path(site, out).read_text(encoding="utf-8"))["files"]
+    wanted = {"/".join(rel.split("/")[:i]) for rel in files for i in range(1, rel.count("/") + 1)}
+    assert made == wanted and "xep-hang" in made and "don-vi/tn-so-y-te" in made
+    assert all((staging / f).is_dir() for f in made)  # folders only: the stale page and the link are gone
+    discard_staging(site, staging)  # a build that will not use it moves it among the replaced sites
+    assert not staging.exists()
+    (moved,) = (project / ".hoctap" / "trang" / "da-thay").iterdir()
+    assert moved.name.startswith(staging.name) and (moved / "don-vi").is_dir()

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sys
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -54,7 +55,8 @@ def global_key(settings: dict[str, Any], theme: Path) -> str:
     import scoring
 
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"manifest {MANIFEST_VERSION}; python {sys.version_info[:2]}".encode())
+    # zlib: the downloads' workbooks join pieces deflated by earlier builds, which must be the bytes it makes now
+    h.update(f"manifest {MANIFEST_VERSION}; python {sys.version_info[:2]}; zlib {zlib.ZLIB_RUNTIME_VERSION}".encode())
     for dist in RENDERING_LIBRARIES:
         try:
             h.update(f"{dist}={metadata.version(dist)};".encode())

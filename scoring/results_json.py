@@ -159,36 +159,33 @@ class JsonChecks(LazyMapping[str, IndicatorCheck]):
             self._raw = None  # the objects stand for it now
         return built
 
-    def judged(self, result: CheckResult) -> tuple[str, ...]:
-        """The ids of the checks judged `result`, without building them while they are unread: a year's list of
-        levels names each row's failing chỉ tiêu, and its ten thousand rows' checks need not become objects."""
-        if self._raw is None:
-            return tuple(k for k, c in self._dict().items() if c.result == result)
-        return tuple(k for k, v in self._raw.items() if v["result"] == result)
+    @property
+    def unread(self) -> dict[str, dict[str, Any]] | None:
+        """The checks as the file holds them, while they are not built yet (`judged`, `check_result`)."""
+        return self._raw
 
 
-    def result(self, check_id: str) -> CheckResult | None:
-        """The judgement of one chỉ tiêu (None when the set has no such chỉ tiêu), as `judged` reads it: the
-        year's downloads ask it of every row and chỉ tiêu."""
-        if self._raw is None:
-            found = self._dict().get(check_id)
-            return found.result if found is not None else None
-        raw = self._raw.get(check_id)
-        return cast(CheckResult, raw["result"]) if raw is not None else None
+def _unread(checks: Mapping[str, IndicatorCheck]) -> dict[str, dict[str, Any]] | None:
+    return checks.unread if isinstance(checks, JsonChecks) else None
 
 
 def judged(checks: Mapping[str, IndicatorCheck], result: CheckResult) -> tuple[str, ...]:
-    """The ids of `checks` judged `result`, in their order (`JsonChecks.judged` when read from a file)."""
-    if isinstance(checks, JsonChecks):
-        return checks.judged(result)
+    """The ids of `checks` judged `result`, in their order. Checks read from a file and not built yet are read
+    as the file holds them (the built objects hold the same value): a year's list of levels names each row's
+    failing chỉ tiêu, and its ten thousand rows' checks need not become objects."""
+    raw = _unread(checks)
+    if raw is not None:
+        return tuple(k for k, v in raw.items() if v["result"] == result)
     return tuple(k for k, c in checks.items() if c.result == result)
 
 
 def check_result(checks: Mapping[str, IndicatorCheck], check_id: str) -> CheckResult | None:
-    """The judgement of chỉ tiêu `check_id`, or None when `checks` has none (`JsonChecks.result` when read from
-    a file)."""
-    if isinstance(checks, JsonChecks):
-        return checks.result(check_id)
+    """The judgement of chỉ tiêu `check_id`, or None when `checks` has none; read as `judged` reads it (the
+    year's downloads ask it of every row and chỉ tiêu)."""
+    raw = _unread(checks)
+    if raw is not None:
+        entry = raw.get(check_id)
+        return cast(CheckResult, entry["result"]) if entry is not None else None
     found = checks.get(check_id)
     return found.result if found is not None else None
 

@@ -519,7 +519,7 @@ def test_the_judgements_read_from_a_results_file_are_those_of_the_built_checks(r
     stored = row_from_json(json.loads(json.dumps(row_to_json(result), ensure_ascii=False)))
     assert stored.levels is not None
     unread = stored.levels.checks
-    assert isinstance(unread, JsonChecks)
+    assert isinstance(unread, JsonChecks) and unread.unread is not None
     failing = judged(unread, "khong-dat")  # read from the file's own values, the checks not yet built
     assert failing == ("2.1", "3.2") == judged(result.levels.checks, "khong-dat")
     ids = [*result.levels.checks, "9.9"]

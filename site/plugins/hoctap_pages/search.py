@@ -109,6 +109,7 @@ class IndexJob:
     def _pages(self, listed: list[str] | None = None) -> dict[str, str]:
         """Every page Pagefind reads, in the order they are added, with the digest of its bytes (`listed`: the
         output's `html_pages`, when known already)."""
+        listed = html_pages(self.output) if listed is None else listed
         found = indexed_pages(self.output, self.cache, listed) if self.cache is not None else dict.fromkeys(
             _pages_on_disk(self.output, searched=True, listed=listed), "")
         ordered = [rel for rel in dict.fromkeys([*self.order, *sorted(set(found) - set(self.order))]) if rel in found]

@@ -14,14 +14,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .build_cache import BuildCache, digest
-from .output_pages import html_pages
 
 
-def indexed_pages(output_path: Path, cache: BuildCache, listed: list[str] | None = None) -> dict[str, str]:
-    """The pages Pagefind reads (those with a search body) and a digest of each one's bytes (known from the
-    cache for the pages it wrote or reused); `listed`: the output's `html_pages`, when known already."""
+def indexed_pages(output_path: Path, cache: BuildCache, listed: list[str]) -> dict[str, str]:
+    """Of `listed` (the output's `html_pages`), the pages Pagefind reads (those with a search body) and a digest
+    of each one's bytes (known from the cache for the pages it wrote or reused)."""
     pages = {}
-    for rel in html_pages(output_path) if listed is None else listed:
+    for rel in listed:
         entry = cache.new.get(rel)
         if entry is not None and entry.sha:
             if entry.searched:

@@ -8,6 +8,7 @@ a rule of its own.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -22,10 +23,20 @@ from hoctap import clock, pipeline
 from hoctap.lock import project_lock
 from hoctap.project import Project, ProjectError
 from hoctap.report import markdown_summary, text_report, warning_lines
-from hoctap.site_build import build_site, check_output_folder, discard_staging, prepare_staging, remove_replaced
+from hoctap.site_build import (
+    SiteBuildError,
+    SiteJob,
+    build_site,
+    check_output_folder,
+    discard_staging,
+    prepare_staging,
+    remove_replaced,
+)
 from intake.errors import IntakeError
+from scoring import year_stamps
 from scoring.registry import Registry
 from scoring.results import ScoreReport
+from scoring.results_gate import close_gate, open_gate, say_kept
 from scoring.results_json import document
 from scoring.tab_status import tab_statuses
 
@@ -118,23 +129,27 @@ def _results(args: argparse.Namespace, project: Project, intake: pipeline.Intake
     return done
 
 
-def _site(args: argparse.Namespace, project: Project, prepared: Path | None) -> None:
-    """Build the site from the results folder (Pelican, then the search indexer, as child processes), in the
-    folder `prepared` by `_apart` when it did."""
+def _site(args: argparse.Namespace, project: Project, job: SiteJob | None) -> None:
+    """Build the site from the results folder (Pelican, then the search indexer, as child processes): the
+    `job` `_apart` planned and started, or one planned now."""
     output = _output(args, project)
-    try:
+    if job is None:
         built = build_site(project, output, publish=args.publish, site_url=project.settings.get("site_url"),
-                           full=args.full, prepared=prepared is not None)
-    finally:
-        discard_staging(project, prepared)  # gone already unless the build stopped before using it
+                           full=args.full)
+    else:
+        try:
+            built = job.finish()
+        finally:
+            job.cancel()  # nothing left to do unless the build stopped before using Pelican or its folder
     if not built:
         print(f"Dữ liệu, giao diện và thiết lập không đổi so với lần dựng trước: giữ nguyên trang trong {output}.")
 
 
-def _read_score_write(args: argparse.Namespace, project: Project, report_first: bool) -> str:
+def _read_score_write(args: argparse.Namespace, project: Project, report_first: bool, gate: int | None = None) -> str:
     """Read, score (unless the results are current) and write the results folder; print the report if asked.
 
-    Runs in a process of its own (`_apart`); returns what to say once the site is built.
+    Runs in a process of its own (`_apart`); returns what to say once the site is built. `gate`: where to say
+    which years' files stay as they are, for the Pelican already waiting to read them (`scoring.results_gate`).
     """
     intake = _intake(args, project)
     reg = None
@@ -142,12 +157,14 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         reg = pipeline.registry(project)  # read once: scored and written with the same registry
         report: ScoreReport | None = pipeline.score_intake(intake, project, reg)
         assert report is not None
+        say_kept(gate, ())  # every year is scored: nothing for Pelican to read before the gate opens
         print(text_report(report, intake.label) + "\n", flush=True)
         _publish_report(report, intake.label)
     else:
         # Sources, registry, decisions, settings and rules as when the results were written: nothing to score.
         current = None if args.full else pipeline.current_counts(project, pipeline.inputs_digest(project, intake))
         if current is not None:
+            say_kept(gate, year_stamps.written_years(project.results_dir))
             return _results(args, project, intake, None, current=current)
         reg = pipeline.registry(project)
         pipeline.check_tabs(intake, reg)
@@ -155,49 +172,82 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         # as its report lists every rejection.
         year_keys = pipeline.year_inputs(project, intake)
         kept = {} if args.full else pipeline.kept_years(project, year_keys)
+        say_kept(gate, kept)
         report = pipeline.score_intake(intake, project, reg, kept)
         return _results(args, project, intake, report, reg, year_keys=year_keys, kept=kept)
     return _results(args, project, intake, report, reg)
 
 
-def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> tuple[str, Path | None]:
+def _early_site(args: argparse.Namespace, project: Project, gate: tuple[int, int] | None) -> SiteJob | None:
+    """The site's build planned, and Pelican started behind the `gate`, while the child writes the results.
+
+    For a rebuild that is not a publication (Pelican empties its output first for those), the new site's
+    folders are made first (`prepare_staging`). None when the plan fails: the site step, once the results are
+    written, plans again and says why (the results are worth writing all the same)."""
+    output = _output(args, project)
+    prepared = None
+    try:
+        prepared = None if args.full or args.publish else prepare_staging(project, output)
+        job = SiteJob.plan(project, output, publish=args.publish, site_url=project.settings.get("site_url"),
+                           full=args.full, prepared=prepared is not None)
+    except BaseException as exc:
+        discard_staging(project, prepared)
+        close_gate(gate)
+        if isinstance(exc, SiteBuildError | ProjectError):
+            return None
+        raise
+    if gate is not None:
+        with contextlib.suppress(SiteBuildError):  # the gate is closed; `finish` starts again, and says why not
+            job.start(gate)
+    return job
+
+
+def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> tuple[str, SiteJob | None]:
     """`_read_score_write` in a child process: at national scale reading and scoring take hundreds of megabytes
-    that Python keeps after use; in a process of their own they are the system's again before Pelican starts.
-    Meanwhile this process removes the sites earlier builds replaced (`remove_replaced`) and, for a rebuild that
-    is not a publication (Pelican empties its output first for those), makes the new site's folders
-    (`prepare_staging`), on the other core. Returns what to say, and the folder so prepared."""
+    that Python keeps after use; in a process of their own they are the system's again once it ends.
+    Meanwhile this process plans the site, starts Pelican behind a gate (`_early_site`: it starts, then reads
+    the years the child keeps, on the other core) and removes the sites earlier builds replaced
+    (`remove_replaced`). Pelican reads early only the years the child keeps, and the child then scores only
+    the others: a build that scores every year (`--full`, `run`, new rules) has Pelican wait with none read,
+    so the child's and Pelican's largest moments do not meet. Returns what to say, and the site's job."""
     # A forked child starts with this process's modules (pandas, the readers, the engine: a second of imports a
     # spawned one pays again). Forking is safe only from a process with one thread (a thread holding a lock at the
     # fork would leave it held in the child for ever): a program embedding the commands may have more, and gets
-    # a fresh interpreter, as does any system but Linux (macOS's libraries are not safe to fork).
+    # a fresh interpreter, as does any system but Linux (macOS's libraries are not safe to fork). Only a forked
+    # child inherits the gate's end to say which years it keeps.
     method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    gate = open_gate() if method == "fork" else None
     sys.stdout.flush()  # the child flushes the buffers it inherits when it ends: nothing may be said twice
     sys.stderr.flush()
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
-        try:
-            future = pool.submit(_read_score_write, args, project, report_first)
-            remove_replaced(project)  # this process would only wait
-            prepared = None if args.full or args.publish else prepare_staging(project, _output(args, project))
+    job = None
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(method)) as pool:
             try:
-                return future.result(), prepared
-            except BaseException:
-                discard_staging(project, prepared)
-                raise
-        except BrokenProcessPool:
-            raise ProjectError("Tiến trình đọc và đánh giá dữ liệu bị dừng giữa chừng; trang cũ được giữ nguyên.") from None
+                future = pool.submit(_read_score_write, args, project, report_first, gate[1] if gate else None)
+                given, gate = gate, None  # `_early_site`'s from here, closed whatever happens there
+                job = _early_site(args, project, given)
+                remove_replaced(project)  # this process would only wait
+                return future.result(), job
+            except BrokenProcessPool:
+                raise ProjectError("Tiến trình đọc và đánh giá dữ liệu bị dừng giữa chừng; trang cũ được giữ nguyên.") from None
+    except BaseException:
+        close_gate(gate)
+        if job is not None:
+            job.cancel()
+        raise
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    done, prepared = _apart(args, project, report_first=False)
-    _site(args, project, prepared)
+    done, job = _apart(args, project, report_first=False)
+    _site(args, project, job)
     print(done)
     return 0
 
 
 def cmd_run(args: argparse.Namespace, project: Project) -> int:
     """The main job: the check report, then the site."""
-    done, prepared = _apart(args, project, report_first=True)
-    _site(args, project, prepared)
+    done, job = _apart(args, project, report_first=True)
+    _site(args, project, job)
     print(done)
     print("Xem thử: hoctap serve (hoặc pelican --listen -s site/pelicanconf.py)")
     return 0

@@ -25,11 +25,13 @@ import subprocess
 import sys
 import time
 import zlib
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from hoctap.project import Project, ProjectError
-from scoring import year_stamps
+from scoring import results_gate, year_stamps
 
 MARKER = ".hoctap-site"
 # The libraries whose output lands in the site's bytes (the plugin's `build_cache` counts the same ones).
@@ -81,6 +83,54 @@ def run_pelican(project: Project, output: Path, *, publish: bool = False, site_u
     `incremental` carries the build-cache settings (`HOCTAP_PREVIOUS_OUTPUT`, `HOCTAP_BUILD_MANIFEST`,
     `HOCTAP_BUILD_MANIFEST_OUT`) the plugin reads; without them every page is rendered.
     """
+    start_pelican(project, output, publish=publish, site_url=site_url, search=search, incremental=incremental).wait()
+
+
+@dataclass
+class PelicanRun:
+    """Pelican running into `output`; with a `gate`, waiting to read the results folder until it opens."""
+
+    process: subprocess.Popen[str]
+    output: Path
+    gate: int | None = None  # the end `open_the_gate` writes
+
+    def wait(self) -> None:
+        """Open the gate, wait for the end, and raise `SiteBuildError` unless the site was built."""
+        try:
+            if self.gate is not None:
+                gate, self.gate = self.gate, None
+                with contextlib.suppress(OSError):  # Pelican already stopped: its own message says why
+                    results_gate.open_the_gate(gate)
+            out, err = self.process.communicate(timeout=BUILD_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise SiteBuildError(f"Dựng trang quá {BUILD_TIMEOUT_S // 60} phút nên đã dừng; trang cũ được giữ nguyên.") from None
+        if self.process.returncode != 0 or not (self.output / "index.html").is_file():
+            raise SiteBuildError(f"Không dựng được trang web: {_pelican_error(err + out)}")
+
+    def stop(self) -> None:
+        """Stop Pelican: the results it waits for will not come (or are the site's already)."""
+        if self.gate is not None:
+            os.close(self.gate)
+            self.gate = None
+        self.process.kill()
+        self.process.communicate()
+
+
+def start_pelican(project: Project, output: Path, *, publish: bool = False, site_url: str = "", search: bool = True,
+                  incremental: dict[str, str] | None = None, gate: tuple[int, int] | None = None) -> PelicanRun:
+    """Start `run_pelican`'s command; `gate` (`results_gate.open_gate`): it reads the results once the gate opens.
+    The gate's ends are Pelican's and the returned run's from here, closed if Pelican cannot start."""
+    try:
+        return _start_pelican(project, output, publish=publish, site_url=site_url, search=search,
+                              incremental=incremental, gate=gate)
+    except BaseException:
+        results_gate.close_gate(gate)
+        raise
+
+
+def _start_pelican(project: Project, output: Path, *, publish: bool, site_url: str, search: bool,
+                   incremental: dict[str, str] | None, gate: tuple[int, int] | None) -> PelicanRun:
     conf = project.site_dir / ("publishconf.py" if publish else "pelicanconf.py")
     if not conf.is_file():
         raise SiteBuildError(f"Không tìm thấy tệp cấu hình trang {conf}.")
@@ -95,15 +145,18 @@ def run_pelican(project: Project, output: Path, *, publish: bool = False, site_u
            "--fatal", "errors", "-q"]
     # One -e with every pair: Pelican keeps only the last -e given.
     cmd += ["-e", *(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in extra.items())]
+    env = {k: v for k, v in os.environ.items() if k != results_gate.ENV}
+    env.update(PYTHONIOENCODING="utf-8", COLUMNS="200")
+    if gate is not None:
+        env[results_gate.ENV] = str(gate[0])
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, check=False,
-                              env={**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"})
-    except subprocess.TimeoutExpired:
-        raise SiteBuildError(f"Dựng trang quá {BUILD_TIMEOUT_S // 60} phút nên đã dừng; trang cũ được giữ nguyên.") from None
+        process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                   pass_fds=(gate[0],) if gate else ())
     except OSError as exc:
         raise SiteBuildError(f"Không chạy được Pelican: {exc.strerror or exc}.") from None
-    if done.returncode != 0 or not (output / "index.html").is_file():
-        raise SiteBuildError(f"Không dựng được trang web: {_pelican_error(done.stderr + done.stdout)}")
+    if gate is not None:
+        os.close(gate[0])  # Pelican's end now
+    return PelicanRun(process, output, gate[1] if gate else None)
 
 
 def manifest_path(project: Project, output: Path) -> Path:
@@ -112,9 +165,21 @@ def manifest_path(project: Project, output: Path) -> Path:
     return project.state_dir / "trang" / f"{digest}.json"
 
 
-def site_inputs(project: Project, *, publish: bool, site_url: str, search: bool) -> str:
-    """Everything a build reads: the results folder, the site (settings, theme, plugin), the guidance pages and
-    announcements, the options, and the versions of the libraries that render."""
+def site_inputs(project: Project, *, publish: bool, site_url: str, search: bool, files: str | None = None) -> str:
+    """Everything a build reads: the results folder, and the rest (`site_files`; `files` when taken already).
+
+    A year's results files count by the digests their stamp records (the stamps themselves are hashed too)."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update((files or site_files(project, publish=publish, site_url=site_url, search=search)).encode())
+    stamped = year_stamps.recorded_digests(project.results_dir) if project.results_dir.is_dir() else {}
+    _hash_tree(h, project.results_dir, None, stamped)
+    return h.hexdigest()
+
+
+def site_files(project: Project, *, publish: bool, site_url: str, search: bool) -> str:
+    """What a build reads besides the results: the site (settings, theme, plugin), the guidance pages and
+    announcements, the options, and the versions of the libraries that render. Pelican reads these files as it
+    starts, so a job started before its results are written (`SiteJob`) takes their digest before it starts."""
     h = hashlib.blake2b(digest_size=20)
     url = (os.environ.get("HOCTAP_SITE_URL") or site_url) if publish else ""
     h.update(json.dumps([publish, url, search, bool(os.environ.get("HOCTAP_VERIFY_REUSE")), zlib.ZLIB_RUNTIME_VERSION]).encode())
@@ -125,16 +190,17 @@ def site_inputs(project: Project, *, publish: bool, site_url: str, search: bool)
             h.update(f"{dist}=-;".encode())
     # All of content/ but its data (sources, registry, archive: they reach the site through the results folder),
     # as the plugin's `content_key`: a page may link any file there with {static}.
-    # A year's results files count by the digests their stamp records (the stamps themselves are hashed too).
-    stamped = year_stamps.recorded_digests(project.results_dir) if project.results_dir.is_dir() else {}
-    for folder, skip in ((project.results_dir, None), (project.site_dir, None), (project.content_dir, "data")):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            rel = path.relative_to(folder)
-            if rel.parts[0] != skip:
-                content = b"stamped " + stamped[path].encode() if path in stamped else path.read_bytes()
-                h.update(str(rel).encode() + b"\0" + content + b"\0")
+    _hash_tree(h, project.site_dir, None, {})
+    _hash_tree(h, project.content_dir, "data", {})
     return h.hexdigest()
 
+
+def _hash_tree(h: Any, folder: Path, skip: str | None, stamped: dict[Path, str]) -> None:
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        rel = path.relative_to(folder)
+        if rel.parts[0] != skip:
+            content = b"stamped " + stamped[path].encode() if path in stamped else path.read_bytes()
+            h.update(str(rel).encode() + b"\0" + content + b"\0")
 
 
 def build_site(project: Project, output: Path, *, publish: bool = False, site_url: str = "",
@@ -146,45 +212,109 @@ def build_site(project: Project, output: Path, *, publish: bool = False, site_ur
     site is made from changed at all, nothing is done: returns False. `prepared`: this process has just made
     the new site's folders (`prepare_staging`); anything else found where the build writes is removed first.
     """
-    check_output_folder(project, output)
-    output = output.resolve()
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ProjectError(f"Không tạo được thư mục {output.parent}: {exc.strerror or exc}.") from None
-    _recover(output)
+    job = SiteJob.plan(project, output, publish=publish, site_url=site_url, search=search, full=full,
+                       prepared=prepared)
     remove_replaced(project)  # what `hoctap build` has not removed already (a build through this function alone)
-    staging = staging_folder(output)
-    if not prepared:
-        shutil.rmtree(staging, ignore_errors=True)  # never build on what an earlier run left (links into the site)
-    manifest = manifest_path(project, output)
-    inputs = site_inputs(project, publish=publish, site_url=site_url, search=search)
-    stamp = manifest.with_suffix(".inputs")
-    if not full and (output / MARKER).is_file() and manifest.is_file() and _read(stamp) == inputs:
-        discard_staging(project, staging)
-        return False  # the very inputs of the site in `output`: the build would write the same bytes
-    stamp.unlink(missing_ok=True)
-    fresh = manifest.with_name(f".{manifest.name}.{os.getpid()}")
-    incremental = {"HOCTAP_BUILD_MANIFEST_OUT": str(fresh)}
-    if not full and (output / MARKER).is_file() and manifest.is_file():
-        incremental.update(HOCTAP_PREVIOUS_OUTPUT=str(output), HOCTAP_BUILD_MANIFEST=str(manifest))
-    else:
-        discard_staging(project, staging)  # a full build starts from an empty folder
-    try:
-        fresh.parent.mkdir(parents=True, exist_ok=True)
-        run_pelican(project, staging, publish=publish, site_url=site_url, search=search, incremental=incremental)
-        (staging / MARKER).write_text("Thư mục này do hoctap dựng; lần dựng sau sẽ thay toàn bộ.\n", encoding="utf-8")
-        manifest.unlink(missing_ok=True)  # from here until the new one is in place, the next build is a full one
-        _swap(staging, output, replaced_folder(project))
-        if fresh.is_file():
-            fresh.replace(manifest)
-            stamp.write_text(inputs, encoding="utf-8")
-    except OSError as exc:
-        raise SiteBuildError(f"Không ghi được trang vào {output}: {exc.strerror or exc}; trang cũ được giữ nguyên.") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        fresh.unlink(missing_ok=True)
-    return True
+    return job.finish()
+
+
+@dataclass
+class SiteJob:
+    """One `build_site`, in two steps: planned (and Pelican perhaps started behind a results gate) while the
+    results folder is still being written, finished once it is."""
+
+    project: Project
+    output: Path
+    publish: bool
+    site_url: str
+    search: bool
+    full: bool
+    staging: Path
+    manifest: Path
+    previous: bool  # the site in `output` and its manifest: pages may be linked from it
+    files: str  # `site_files`, taken before Pelican reads them
+    pelican: PelicanRun | None = None
+
+    @classmethod
+    def plan(cls, project: Project, output: Path, *, publish: bool = False, site_url: str = "", search: bool = True,
+             full: bool = False, prepared: bool = False) -> SiteJob:
+        """Everything that does not read the results: the output checked, a killed build's leftovers tidied."""
+        check_output_folder(project, output)
+        output = output.resolve()
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(f"Không tạo được thư mục {output.parent}: {exc.strerror or exc}.") from None
+        _recover(output)
+        staging = staging_folder(output)
+        if not prepared:
+            shutil.rmtree(staging, ignore_errors=True)  # never build on what an earlier run left (links into the site)
+        manifest = manifest_path(project, output)
+        previous = not full and (output / MARKER).is_file() and manifest.is_file()
+        if not previous:
+            discard_staging(project, staging)  # a full build starts from an empty folder
+        files = site_files(project, publish=publish, site_url=site_url, search=search)
+        return cls(project, output, publish, site_url, search, full, staging, manifest, previous, files)
+
+    @property
+    def _fresh(self) -> Path:
+        return self.manifest.with_name(f".{self.manifest.name}.{os.getpid()}")
+
+    def start(self, gate: tuple[int, int] | None = None) -> None:
+        """Start Pelican now; with a `gate` (`results_gate.open_gate`, closed here if Pelican cannot start) it reads
+        the results once `finish` opens it."""
+        incremental = {"HOCTAP_BUILD_MANIFEST_OUT": str(self._fresh)}
+        if self.previous:
+            incremental.update(HOCTAP_PREVIOUS_OUTPUT=str(self.output), HOCTAP_BUILD_MANIFEST=str(self.manifest))
+        try:
+            self._fresh.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            results_gate.close_gate(gate)
+            raise SiteBuildError(f"Không ghi được trang vào {self.output}: {exc.strerror or exc}; "
+                                 "trang cũ được giữ nguyên.") from None
+        self.pelican = start_pelican(self.project, self.staging, publish=self.publish, site_url=self.site_url,
+                                     search=self.search, incremental=incremental, gate=gate)
+
+    def finish(self) -> bool:
+        """The site built from the results folder as it now is and swapped in; False (and Pelican stopped) when
+        its inputs are those of the site already in `output`."""
+        inputs = site_inputs(self.project, publish=self.publish, site_url=self.site_url, search=self.search,
+                             files=self.files)
+        stamp = self.manifest.with_suffix(".inputs")
+        if self.previous and _read(stamp) == inputs:
+            self.cancel()
+            return False  # the very inputs of the site in `output`: the build would write the same bytes
+        stamp.unlink(missing_ok=True)
+        fresh = self._fresh
+        try:
+            if self.pelican is None:
+                self.start()
+            assert self.pelican is not None
+            self.pelican.wait()
+            (self.staging / MARKER).write_text("Thư mục này do hoctap dựng; lần dựng sau sẽ thay toàn bộ.\n", encoding="utf-8")
+            self.manifest.unlink(missing_ok=True)  # from here until the new one is in place, the next build is a full one
+            _swap(self.staging, self.output, replaced_folder(self.project))
+            if fresh.is_file():
+                fresh.replace(self.manifest)
+                stamp.write_text(inputs, encoding="utf-8")
+        except OSError as exc:
+            raise SiteBuildError(f"Không ghi được trang vào {self.output}: {exc.strerror or exc}; "
+                                 "trang cũ được giữ nguyên.") from None
+        finally:
+            if self.pelican is not None and self.pelican.process.poll() is None:
+                self.pelican.stop()  # interrupted while it ran: it must not write into what is removed now
+            self.pelican = None
+            shutil.rmtree(self.staging, ignore_errors=True)
+            fresh.unlink(missing_ok=True)
+        return True
+
+    def cancel(self) -> None:
+        """No site from this job: Pelican stopped, the staging folder set aside."""
+        if self.pelican is not None:
+            self.pelican.stop()
+            self.pelican = None
+        self._fresh.unlink(missing_ok=True)
+        discard_staging(self.project, self.staging)
 
 
 def staging_folder(output: Path) -> Path:

@@ -25,6 +25,7 @@ from scoring.bulk import collector_paused
 from scoring.registry import Registry, Unit
 from scoring.results import Authority, Deadline, Recognition, ResultRow, SubmissionStatus
 from scoring.results_folder import CONTRACT_VERSION, ResultsError, SourceRecord
+from scoring.results_gate import GateReader
 from scoring.results_json import (
     ContractError,
     RejectedRow,
@@ -194,13 +195,28 @@ def _load_year(folder: Path, year: int) -> PublishedYear:
         raise ResultsError(f"{path.name}: không đúng cấu trúc kết quả ({exc}).") from None
 
 
-def load_results_folder(folder: Path) -> PublishedResults:
-    """Read the whole results folder; raise `ResultsError` with a Vietnamese message if it is unusable."""
+def load_results_folder(folder: Path, gate: GateReader | None = None) -> PublishedResults:
+    """Read the whole results folder; raise `ResultsError` with a Vietnamese message if it is unusable.
+
+    `gate`: the folder is still being written (`scoring.results_gate`). The years the writer says it keeps are
+    read while it works; once the gate opens, a year any of whose files was replaced meanwhile is read again,
+    so the result is always that of reading the folder afterwards.
+    """
     with collector_paused():  # every year's rows: hundreds of thousands of objects, none in a cycle
-        return _load_results_folder(folder)
+        early: dict[int, tuple[Any, PublishedYear]] = {}
+        if gate is not None:
+            for year in gate.kept():
+                state = year_stamps.year_state(folder, year)  # before the bytes: a file replaced later differs
+                try:
+                    early[year] = (state, _load_year(folder, year))
+                except ResultsError:
+                    continue  # read again, and judged, once the folder is written
+            gate.wait()
+            early = {y: found for y, found in early.items() if year_stamps.year_state(folder, y) == found[0]}
+        return _load_results_folder(folder, {y: found[1] for y, found in early.items()})
 
 
-def _load_results_folder(folder: Path) -> PublishedResults:
+def _load_results_folder(folder: Path, early: Mapping[int, PublishedYear]) -> PublishedResults:
     if not folder.is_dir():
         raise ResultsError(f"Không tìm thấy thư mục kết quả {folder}: hãy chạy «hoctap run» (hoặc «hoctap build») trước.")
     index, _ = _read_json(folder / "index.json")
@@ -217,7 +233,7 @@ def _load_results_folder(folder: Path) -> PublishedResults:
             decisions=tuple(recognition_from_json(d) for d in index.get("decisions", [])),
             sources=tuple(SourceRecord(**s) for s in index.get("sources", [])),
             settings_notes={str(k): str(v) for k, v in (index.get("settings_notes") or {}).items()},
-            by_year={y: _load_year(folder, y) for y in years},
+            by_year={y: early[y] if y in early else _load_year(folder, y) for y in years},
         )
     except (KeyError, TypeError, ValueError, ContractError) as exc:
         raise ResultsError(f"{folder / 'index.json'}: không đúng cấu trúc kết quả ({exc}).") from None

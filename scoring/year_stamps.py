@@ -78,6 +78,26 @@ def recorded_units(folder: Path, year: int, json_digest: str) -> dict[str, str] 
     return units
 
 
+def written_years(folder: Path) -> list[int]:
+    """The years the folder has a document for."""
+    stems = (path.name.removeprefix("ket-qua-").removesuffix(".json") for path in folder.glob("ket-qua-*.json"))
+    return sorted(int(stem) for stem in stems if stem.isdigit())
+
+
+def year_state(folder: Path, year: int) -> tuple[tuple[int, int, int, int] | None, ...]:
+    """Where each file a reader of the year reads stands on disk (None: missing). hoctap never writes one in
+    place (a new file is renamed over it), so a file whose state did not move still holds the bytes read."""
+    out: list[tuple[int, int, int, int] | None] = []
+    for path in (*year_files(folder, year), stamp_path(folder, year), units_path(folder, year)):
+        try:
+            st = path.stat()
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(out)
+
+
 def _stat(path: Path) -> str:
     st = path.stat()
     return f"{st.st_size}:{st.st_mtime_ns}"

@@ -58,6 +58,8 @@ def test_a_failed_build_leaves_the_previous_site_whole(built: Path) -> None:
         (built / "hoctap.toml").write_text("", encoding="utf-8")
     assert done.returncode == 1 and "khong-co.csv" in done.stderr
     assert tree(built / "output") == before
+    # Pelican, started while the child read, was stopped with it; its folder went with the replaced sites.
+    assert not list(built.glob(".output.dang-dung-*"))
 
 
 def test_a_build_killed_midway_leaves_the_previous_site_whole(built: Path) -> None:

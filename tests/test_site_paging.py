@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
 from support import ROOT_REPO, hoctap, soup
+
+from hoctap.project import Project
+from hoctap.site_build import manifest_path
 
 sys.path.insert(0, str(ROOT_REPO / "scripts"))
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
@@ -74,3 +78,36 @@ def test_no_page_grows_with_the_number_of_units(big: Path) -> None:
     # The search page links the unit list instead of listing a thousand units A–Z.
     search = soup(big / "tim-kiem" / "index.html")
     assert not search.select("ul.danh-sach-don-vi li") and search.select_one('a[href$="/don-vi/"]') is not None
+
+
+def test_a_change_to_one_unit_renders_again_only_the_table_pages_that_show_its_row(tmp_path: Path) -> None:
+    """Each page of a long table is keyed on its own rows: one unit's corrected figure renders again the page
+    of the year's results and of the overview that hold its row, not the other pages of either, and neither the
+    status pages (its status did not change) nor the unit list (the registry did not). Every page the build
+    links from the previous one is rendered again and compared (`HOCTAP_VERIFY_REUSE`), and the whole site
+    equals a full build's."""
+    root = tmp_path / "ca-nuoc"
+    root.mkdir()
+    source = benchmark.generate(root, UNITS, 2)  # 2024 and 2025, both levels years
+    env = {"HOCTAP_VERIFY_REUSE": "1"}
+    done = hoctap("build", "--source", "nguon", "--output", "out", cwd=root, env=env, timeout=1200)
+    assert done.returncode == 0, done.stderr
+    benchmark.change_one_unit_year(source)
+    done = hoctap("build", "--source", "nguon", "--output", "out", cwd=root, env=env, timeout=1200)
+    assert done.returncode == 0, done.stderr
+    written = json.loads(manifest_path(Project.open(project=root), root / "out").read_text(encoding="utf-8"))["written_files"]
+
+    def pages_under(folder: str) -> list[str]:
+        return [f for f in written if f.startswith(folder) and f.endswith(".html") and f.count("/") <= folder.count("/") + 1]
+
+    assert len(pages_under("ket-qua/2025/")) == 1, pages_under("ket-qua/2025/")
+    assert len(pages_under("tong-hop/")) == 1, pages_under("tong-hop/")
+    assert pages_under("tinh-hinh-nop/") == [] and pages_under("ket-qua/2024/") == []
+    assert [f for f in pages_under("don-vi/") if f == "don-vi/index.html" or f.startswith("don-vi/trang-")] == []
+    done = hoctap("build", "--source", "nguon", "--output", "ref", "--full", cwd=root, env=env, timeout=1200)
+    assert done.returncode == 0, done.stderr
+    out, ref = (sorted(p.relative_to(root / d) for p in (root / d).rglob("*")) for d in ("out", "ref"))
+    assert out == ref
+    different = [p for p in ref
+                 if (root / "ref" / p).is_file() and (root / "out" / p).read_bytes() != (root / "ref" / p).read_bytes()]
+    assert not different, different[:10]

@@ -17,6 +17,7 @@ from pelican.generators import Generator
 from scoring.bulk import collector_paused, fewer_collections, give_back_memory
 from scoring.published import load_results_folder
 from scoring.results_folder import ResultsError
+from scoring.results_gate import GateReader
 
 from .build_cache import BuildCache, global_key, key_of
 from .decision_lists import decision_lists
@@ -61,7 +62,8 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
 
     def generate_context(self) -> None:
         WRITTEN.clear()
-        self.data = SiteData(load_results_folder(results_folder(self.settings)))
+        # `hoctap build` may start Pelican while its child still writes the folder (`scoring.results_gate`).
+        self.data = SiteData(load_results_folder(results_folder(self.settings), GateReader.from_environment()))
         # Shared with every other generator: the banner, the authority and the plans appear on Pelican's pages too.
         self.context["hoctap"] = common_context(self.data)
 

@@ -8,6 +8,15 @@ the data it reads, named by the page's `deps`:
   each year's file says about each of them, each year's deadline, target,
   authority and rubric, the decisions about them, the settings notes;
 - `("year", y)`: that year's results file, the registry and the decisions;
+- `("registry",)`: what every year page reads besides its year (`registry`: the
+  registry, the decisions, the settings' notes, the years, the rejections
+  without a year), and nothing of any year's results;
+- `("status", y)`: what year y's status pages list (each unit's status and
+  rejections), besides the year's deadline, authority and rubric;
+- `("rows", y, frame, units)`: one page of a long table, from the digest of
+  what the page shows besides its rows (`frame()`) and, per row, what year y
+  (every year when y is None) says about the row's unit (`units()`): the page
+  holding a changed unit's row is rendered again, not the whole table;
 - `("all",)`: every results file and the index.
 
 Every key also holds the context shared by all pages (banner, years, date).
@@ -19,11 +28,12 @@ and fails the build if a key missed a difference.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
 from .build_cache import key_of
-from .fingerprint import Fingerprint
+from .fingerprint import Fingerprint, OpaqueValueError
 from .site_data import SiteData
 
 
@@ -32,16 +42,49 @@ class PageKeys:
         self.data = data
         self.prints = Fingerprint()
         self.base = key_of(base, self.prints.digest(shared))
+        self._status: dict[int, str] = {}
+        self._frames: dict[Callable[[], Any], bytes] = {}
 
-    def key(self, save_as: str, template: str, deps: tuple[str | int, ...]) -> str:
+    def key(self, save_as: str, template: str, deps: tuple[Any, ...]) -> str | None:
+        """None: a page rendered every time (a value its key cannot see, `OpaqueValueError`)."""
         kind = deps[0] if deps else "all"
         if kind == "unit":
             part = self.unit(str(deps[1]))
         elif kind == "year":
             part = self.year(int(deps[1]))
+        elif kind == "registry":
+            part = key_of("registry", self.registry)
+        elif kind == "status":
+            part = self.status(int(deps[1]))
+        elif kind == "rows":
+            try:
+                part = self.rows(deps[1], deps[2], deps[3])
+            except OpaqueValueError:
+                return None
         else:
             part = self.everything
         return key_of(self.base, save_as, template, part)
+
+    def status(self, year: int) -> str:
+        """A year's status pages: the registry, the year's rubric, deadline and authority, and its status and
+        rejected rows (dataclasses, whose `repr` shows every field: a tenth of `Fingerprint`'s time). Made
+        once per year: every page of the table asks."""
+        found = self._status.get(year)
+        if found is None:
+            yr = self.data.year(year)
+            rows = hashlib.blake2b(repr((yr.status, yr.rejected)).encode("utf-8", "surrogatepass"), digest_size=20)
+            found = self._status[year] = key_of("status", str(year), self.registry, self._year_meta[year], rows.digest())
+        return found
+
+    def rows(self, year: int | None, frame: Callable[[], Any], units: Callable[[], Sequence[str]]) -> str:
+        """One page of a long table: what it shows besides its rows, and what the years say of its rows' units."""
+        years = self.data.years if year is None else (year,)
+        digests = [self.data.year(y).unit_digests for y in years]
+        shown = ";".join(f"{u}:" + ",".join(d.get(u, "") for d in digests) for u in units())
+        framed = self._frames.get(frame)
+        if framed is None:  # one per table: its pages share it
+            framed = self._frames[frame] = self.prints.digest(frame())
+        return key_of("rows", str(year), self._every_unit, self.registry, framed, shown)
 
     @cached_property
     def registry(self) -> bytes:

@@ -43,13 +43,14 @@ class Page:
     """One page to write: where, with which template, its context (built only when rendered) and what it reads.
 
     `deps` names the data the context is made from, for the incremental build's key (`page_keys`):
-    `("unit", id)` a unit's history, `("year", y)` one year's results, `("all",)` everything.
+    `("unit", id)` a unit's history, `("year", y)` one year's results, `("status", y)` its status rows,
+    `("registry",)` the registry, `("rows", …)` one page of a long table (`RowKeys`), `("all",)` everything.
     """
 
     save_as: str
     template: str
     make: Callable[[], dict[str, Any]]
-    deps: tuple[str | int, ...] = ("all",)
+    deps: tuple[Any, ...] = ("all",)
 
     @property
     def url(self) -> str:
@@ -65,22 +66,59 @@ def _fixed(context: dict[str, Any]) -> Callable[[], dict[str, Any]]:
     return lambda: context
 
 
-def _tables(base: str, template: str, deps: tuple[str | int, ...], whole: Callable[[], dict[str, Any]],
+@dataclass(frozen=True)
+class RowKeys:
+    """How a long table's pages are keyed one by one (`page_keys` `("rows", …)`): the year its rows come from
+    (None: every year), what a page shows besides its rows (`frame`, from the table's context), and each row's unit."""
+
+    year: int | None
+    frame: Callable[[dict[str, Any]], Any]
+    unit: Callable[[Any], str]
+
+
+def _tables(base: str, template: str, deps: tuple[Any, ...], whole: Callable[[], dict[str, Any]],
             rows_key: str, count: int, extra: Callable[[dict[str, Any], list[Any]], dict[str, Any]] | None = None,
-            ) -> list[Page]:
-    """A table page split by `paging.paged`; `whole` (computed once) holds every row under `rows_key`."""
+            by_rows: RowKeys | None = None) -> list[Page]:
+    """A table page split by `paging.paged`; `whole` (computed once) holds every row under `rows_key`. With
+    `by_rows`, each page is keyed on its own rows instead of on `deps`."""
     shared = cache(whole)
+
+    def part(n: int) -> tuple[list[Any], Any]:
+        """Page n's rows and pager."""
+        ctx = shared()
+        if len(ctx[rows_key]) != count:
+            raise AssertionError(f"{base}: {len(ctx[rows_key])} dòng, không phải {count} (lỗi chương trình)")
+        _, page_rows, pager = paged(base, ctx[rows_key])[n]
+        return page_rows, pager
+
+    def frame() -> Any:
+        assert by_rows is not None
+        return count, by_rows.frame(shared())
+
+    def units(n: int) -> list[str]:
+        assert by_rows is not None
+        return [by_rows.unit(r) for r in part(n)[0]]
+
     out = []
     for number, (save_as, _, _) in enumerate(paged(base, range(count))):
         def make(n: int = number) -> dict[str, Any]:
             ctx = shared()
-            parts = paged(base, ctx[rows_key])
-            if len(ctx[rows_key]) != count:
-                raise AssertionError(f"{base}: {len(ctx[rows_key])} dòng, không phải {count} (lỗi chương trình)")
-            _, page_rows, pager = parts[n]
+            page_rows, pager = part(n)
             return {**ctx, rows_key: page_rows, "pager": pager, **(extra(ctx, page_rows) if extra else {})}
-        out.append(Page(save_as, template, make, deps))
+        page_deps = deps if by_rows is None else ("rows", by_rows.year, frame, partial(units, number))
+        out.append(Page(save_as, template, make, page_deps))
     return out
+
+
+def _without(ctx: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {k: v for k, v in ctx.items() if k not in names}
+
+
+def _year_frame(ctx: dict[str, Any]) -> dict[str, Any]:
+    """A year table's context but its rows: the year's file only for what the template reads of it."""
+    yr = ctx["yr"]
+    return {**_without(ctx, "rows", "yr", "rubric"), "yr": (yr.authority, yr.deadline, yr.rejected),
+            "rubric": ctx["rubric"].id}
 
 
 def common_context(data: SiteData) -> dict[str, Any]:
@@ -252,7 +290,8 @@ def site_pages(data: SiteData, articles: list[Any], downloads: dict[str, Any]) -
     pages.append(Page("ket-qua/index.html", "ket-qua", lambda: {"title": "Kết quả theo năm", "year_links": year_links(data),
                                                                  **results_index_context(data)}))
     overview = cache(lambda: {"title": "Tổng hợp các đơn vị qua các năm", **overview_context(data)})
-    pages += _tables("tong-hop/", "tong-hop", ("all",), overview, "rows", len(overview()["rows"]))
+    pages += _tables("tong-hop/", "tong-hop", ("all",), overview, "rows", len(overview()["rows"]),
+                     by_rows=RowKeys(None, lambda ctx: _without(ctx, "rows"), lambda r: r["unit"].id))
     for year in data.years:
         rubric = data.rubric(year)
         deps: tuple[str | int, ...] = ("year", year)
@@ -272,8 +311,8 @@ def site_pages(data: SiteData, articles: list[Any], downloads: dict[str, Any]) -
             pages += _tables(f"ket-qua/{year}/", "ket-qua-nam", deps,
                              _titled(partial(levels_year_context, data, year),
                                      title=f"Kết quả đánh giá, công nhận năm {year}"),
-                             "rows", len(yr.results))
-    pages += _tables("don-vi/", "don-vi-danh-sach", ("all",),
+                             "rows", len(yr.results), by_rows=RowKeys(year, _year_frame, lambda r: r.row.unit_id))
+    pages += _tables("don-vi/", "don-vi-danh-sach", ("registry",),
                      lambda: {"title": "Các đơn vị", "units": [{"unit": u, "url": unit_url(u.id)} for u in data.units],
                               "groups": list(data.groups)}, "units", len(data.units), _groups_on)
     for unit in data.units:
@@ -286,18 +325,18 @@ def site_pages(data: SiteData, articles: list[Any], downloads: dict[str, Any]) -
     for year in data.years:
         ctx = cache(partial(status_context, data, year))
         count = len(data.year(year).status)
-        pages += _tables(f"tinh-hinh-nop/{year}/", "tinh-hinh-nop", ("year", year),
+        pages += _tables(f"tinh-hinh-nop/{year}/", "tinh-hinh-nop", ("status", year),
                          _titled(ctx, title=f"Tình hình nộp hồ sơ năm {year}"), "rows", count)
         if year == data.results.latest_year:
-            pages += _tables("tinh-hinh-nop/", "tinh-hinh-nop", ("year", year),
+            pages += _tables("tinh-hinh-nop/", "tinh-hinh-nop", ("status", year),
                              _titled(ctx, title=f"Tình hình nộp hồ sơ năm {year}", is_index=True),
                              "rows", count)
     pages.append(Page("du-lieu/index.html", "du-lieu", lambda: {"title": "Tải dữ liệu", "downloads": downloads["years"],
                                                                 "all_years": downloads["all_years"]}))
     letters = _letters(data) if len(data.units) <= PAGE_ROWS else []
-    pages.append(Page("tim-kiem/index.html", "tim-kiem", _fixed({"title": "Tìm kiếm", "letters": letters})))
+    pages.append(Page("tim-kiem/index.html", "tim-kiem", _fixed({"title": "Tìm kiếm", "letters": letters}), ("registry",)))
     pages.append(Page("thong-bao/index.html", "thong-bao", _fixed({"title": "Thông báo", "announcements": articles})))
-    pages.append(Page("404.html", "404", _fixed({"title": "Không tìm thấy trang"})))
+    pages.append(Page("404.html", "404", _fixed({"title": "Không tìm thấy trang"}), ("registry",)))
     return pages
 
 

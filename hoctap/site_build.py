@@ -57,6 +57,16 @@ def check_output_folder(project: Project, output: Path) -> None:
                 f"Không dựng trang vào {output}: thư mục này chứa {folder} của dự án; hãy chọn một thư mục riêng "
                 "(mặc định: output)."
             )
+    # Nor inside what the build reads (Pelican would take the site for content or theme), its state or the archive.
+    inside = (project.root / "content", project.root / "site", project.content_dir, project.site_dir, project.state_dir,
+              project.path("snapshot_dir"))
+    for folder in inside:
+        folder = folder.resolve()
+        if folder != project.root.resolve() and target.is_relative_to(folder):
+            raise SiteBuildError(
+                f"Không dựng trang vào {output}: thư mục này nằm trong {folder} của dự án; hãy chọn một thư mục "
+                "riêng (mặc định: output)."
+            )
     if target.is_file():
         raise SiteBuildError(f"Không dựng trang vào {output}: đây là một tệp, không phải thư mục.")
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():

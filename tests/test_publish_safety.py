@@ -27,7 +27,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-@pytest.mark.parametrize("target", [".", "content", "content/data", ".hoctap", ".."])
+@pytest.mark.parametrize("target", [".", "content", "content/data", ".hoctap", "..", "content/trang", ".hoctap/trang-web",
+                                    "site/output"])
 def test_output_folders_that_hold_the_project_are_refused(tmp_path: Path, target: str) -> None:
     project = make_project(tmp_path / "du-an")
     (project / "content" / "data").mkdir(parents=True)

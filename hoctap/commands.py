@@ -28,7 +28,6 @@ from hoctap.site_build import (
     SiteJob,
     build_site,
     check_output_folder,
-    discard_staging,
     prepare_staging,
     remove_replaced,
 )
@@ -182,16 +181,14 @@ def _early_site(args: argparse.Namespace, project: Project, gate: tuple[int, int
     """The site's build planned, and Pelican started behind the `gate`, while the child writes the results.
 
     For a rebuild that is not a publication (Pelican empties its output first for those), the new site's
-    folders are made first (`prepare_staging`). None when the plan fails: the site step, once the results are
-    written, plans again and says why (the results are worth writing all the same)."""
+    folders are made too (`prepare_staging`), once Pelican is starting: it writes nothing before the gate
+    opens. None when the plan fails: the site step, once the results are written, plans again and says why
+    (the results are worth writing all the same)."""
     output = _output(args, project)
-    prepared = None
     try:
-        prepared = None if args.full or args.publish else prepare_staging(project, output)
         job = SiteJob.plan(project, output, publish=args.publish, site_url=project.settings.get("site_url"),
-                           full=args.full, prepared=prepared is not None)
+                           full=args.full)
     except BaseException as exc:
-        discard_staging(project, prepared)
         close_gate(gate)
         if isinstance(exc, SiteBuildError | ProjectError):
             return None
@@ -199,6 +196,9 @@ def _early_site(args: argparse.Namespace, project: Project, gate: tuple[int, int
     if gate is not None:
         with contextlib.suppress(SiteBuildError):  # the gate is closed; `finish` starts again, and says why not
             job.start(gate)
+    if job.previous and not args.publish:
+        # Pelican writes nothing before the gate opens: the folders are made while it starts.
+        prepare_staging(project, output)
     return job
 
 

@@ -63,7 +63,12 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
     def generate_context(self) -> None:
         WRITTEN.clear()
         # `hoctap build` may start Pelican while its child still writes the folder (`scoring.results_gate`).
-        self.data = SiteData(load_results_folder(results_folder(self.settings), GateReader.from_environment()))
+        gate = GateReader.from_environment()
+        if gate is not None:
+            # Waiting anyway: Jinja compiles each template when first used, so compile them now.
+            for name in self.env.list_templates(extensions=["html"]):
+                self.env.get_template(name)
+        self.data = SiteData(load_results_folder(results_folder(self.settings), gate))
         # Shared with every other generator: the banner, the authority and the plans appear on Pelican's pages too.
         self.context["hoctap"] = common_context(self.data)
 

@@ -21,16 +21,11 @@ from pathlib import Path
 
 from hoctap import clock, pipeline
 from hoctap.lock import project_lock
+from hoctap.pelican_run import SiteBuildError
 from hoctap.project import Project, ProjectError
 from hoctap.report import markdown_summary, text_report, warning_lines
-from hoctap.site_build import (
-    SiteBuildError,
-    SiteJob,
-    build_site,
-    check_output_folder,
-    prepare_staging,
-    remove_replaced,
-)
+from hoctap.site_build import SiteJob, build_site, check_output_folder
+from hoctap.site_folders import prepare_staging, remove_replaced
 from intake.errors import IntakeError
 from scoring import year_stamps
 from scoring.registry import Registry

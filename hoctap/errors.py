@@ -5,9 +5,9 @@ Each package raises its own base class; this is the one list of them.
 
 from __future__ import annotations
 
+from hoctap.pelican_run import SiteBuildError
 from hoctap.project import ProjectError
 from hoctap.settings import SettingsError
-from hoctap.site_build import SiteBuildError
 from intake.errors import IntakeError
 from scoring.errors import ScoringError
 

@@ -24,7 +24,7 @@ from support import PINNED_EPOCH, ROOT_REPO, hoctap
 
 from hoctap import pipeline
 from hoctap.project import Project
-from hoctap.site_build import discard_staging, manifest_path, prepare_staging, staging_folder
+from hoctap.site_folders import discard_staging, manifest_path, prepare_staging, staging_folder
 
 SAMPLE = ROOT_REPO / "content" / "data" / "sample"
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))

@@ -18,7 +18,8 @@ from support import PINNED_EPOCH, hoctap, make_project, text_of
 
 from hoctap import pipeline
 from hoctap.project import Project
-from hoctap.site_build import SiteJob, manifest_path
+from hoctap.site_build import SiteJob
+from hoctap.site_folders import manifest_path
 from scoring import published, year_stamps
 from scoring.published import PublishedResults, load_results_folder
 from scoring.results_folder import ResultsError

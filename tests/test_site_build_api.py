@@ -18,8 +18,10 @@ from bs4 import BeautifulSoup
 from conftest import SMALL_DECISIONS, SMALL_UNITS, SmallSite, small_sources
 from support import hoctap, html_files, make_project, soup
 
+from hoctap.pelican_run import SiteBuildError
 from hoctap.project import Project
-from hoctap.site_build import MARKER, SiteBuildError, build_site
+from hoctap.site_build import build_site
+from hoctap.site_folders import MARKER
 
 SITE_URL = "https://hoctap.example.org/tay-ninh"
 

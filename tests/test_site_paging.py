@@ -10,7 +10,7 @@ import pytest
 from support import ROOT_REPO, hoctap, soup
 
 from hoctap.project import Project
-from hoctap.site_build import manifest_path
+from hoctap.site_folders import manifest_path
 
 sys.path.insert(0, str(ROOT_REPO / "scripts"))
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))

@@ -176,7 +176,7 @@ class BuildCache:
 
     def remove_unused_folders(self) -> None:
         """Remove the folders of the previous build's files that hold nothing now: `hoctap build` made them all
-        before this build began (`hoctap.site_build.prepare_staging`), and a unit no longer in the registry must
+        before this build began (`hoctap.site_folders.prepare_staging`), and a unit no longer in the registry must
         not leave an empty folder where its page was. A folder that holds anything stays."""
         used = {f for rel in self.new for f in _ancestors(rel)}
         for folder in sorted(self._premade - used, key=len, reverse=True):  # inside before outside

@@ -83,12 +83,17 @@ def _tables(base: str, template: str, deps: tuple[Any, ...], whole: Callable[[],
     `by_rows`, each page is keyed on its own rows instead of on `deps`."""
     shared = cache(whole)
 
-    def part(n: int) -> tuple[list[Any], Any]:
-        """Page n's rows and pager."""
+    @cache
+    def parts() -> list[tuple[str, list[Any], Any]]:
+        """The table split once, for every page's key and context."""
         ctx = shared()
         if len(ctx[rows_key]) != count:
             raise AssertionError(f"{base}: {len(ctx[rows_key])} dòng, không phải {count} (lỗi chương trình)")
-        _, page_rows, pager = paged(base, ctx[rows_key])[n]
+        return paged(base, ctx[rows_key])
+
+    def part(n: int) -> tuple[list[Any], Any]:
+        """Page n's rows and pager."""
+        _, page_rows, pager = parts()[n]
         return page_rows, pager
 
     def frame() -> Any:

@@ -134,12 +134,27 @@ def jinja_floor(project: Project, out: Path) -> int:
     return count
 
 
+def _private_kb(pid: int) -> int:
+    """A process's resident pages that no other process maps (Private_Clean + Private_Dirty)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1])
+    except OSError:
+        return 0
+    return total
+
+
 def _tree_rss_kb(root_pid: int) -> int:
     """Resident memory of a process's descendants (not the process itself), from /proc (Linux).
 
-    A child caught between its fork and its exec still runs its parent's program in its parent's memory
-    (shared, or the very same pages under vfork): it is not counted twice. Without this, a sample falling in
-    that instant (Pelican, near a gigabyte, starting Pagefind) read one run's peak as 2 GB.
+    A forked child that runs its parent's program (`hoctap build`'s scoring child, or any child caught between
+    its fork and its exec) shares its parent's pages until either writes to them: it counts with its private
+    pages only, so what both hold is counted once. Counting its whole resident memory read one run's peak as
+    2 GB (a sample falling in the instant Pelican, near a gigabyte, started Pagefind); not counting it at all,
+    as this did before, missed the scoring child's own memory.
     """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
@@ -160,8 +175,7 @@ def _tree_rss_kb(root_pid: int) -> int:
     total, stack = 0, [(pid, root_pid) for pid in children.get(root_pid, [])]
     while stack:
         pid, parent = stack.pop()
-        if cmdline.get(pid) != cmdline.get(parent):
-            total += rss.get(pid, 0)
+        total += rss.get(pid, 0) if cmdline.get(pid) != cmdline.get(parent) else _private_kb(pid)
         stack.extend((child, pid) for child in children.get(pid, []))
     return total
 

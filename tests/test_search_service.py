@@ -18,8 +18,11 @@ import pytest
 from support import ROOT_REPO
 
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
+from hoctap_pages.index_feeder import IndexFeeder
+from hoctap_pages.output_pages import html_pages
 from hoctap_pages.pagefind_service import IndexService, SearchIndexError
 from hoctap_pages.search import IndexJob
+from hoctap_pages.search_views import search_view
 
 
 def page(title: str, body: str) -> bytes:
@@ -108,7 +111,7 @@ def test_an_index_streamed_while_pages_are_written_equals_one_made_from_the_page
     for rel in ours:
         (streamed / rel).parent.mkdir(parents=True, exist_ok=True)
         (streamed / rel).write_bytes(PAGES[rel])
-        job.page(rel, PAGES[rel])
+        job.page(rel)
     job.finish()
 
     write_site(afterwards)
@@ -145,3 +148,102 @@ def test_an_index_without_a_single_word_is_refused(tmp_path: Path) -> None:
         service.write(tmp_path / "pagefind")
     service.stop()
     assert not (tmp_path / "pagefind").exists()
+
+
+# Inside ignored regions: metadata (on the region itself and inside it), a heading Pagefind may take as the
+# title, an anchor, an image, and in a page without a <title> an SVG's title.
+TRICKY = {
+    "meta/index.html": (
+        '<!doctype html><html lang="vi"><head><title>Sở Tư pháp</title></head><body><main data-pagefind-body>'
+        '<h2 id="dau">Đầu</h2><p>Văn bản của Sở</p><section id="nam-2025" data-pagefind-ignore><h2>Năm 2025</h2>'
+        '<table><tr><td>8,5</td><td><img src="a.png" alt="Ảnh đại diện"></td></tr></table>'
+        '<div><span data-pagefind-meta="muc_do">Mức độ <b>2</b></span> và <em>đủ</em></div>'
+        '<p data-pagefind-filter="khoi">Khối chính quyền</p><i data-pagefind-sort="diem">85</i></section>'
+        '<p data-pagefind-ignore data-pagefind-meta="so">42 điểm</p><p>Hết.</p></main></body></html>').encode(),
+    "untitled/index.html": (
+        '<!doctype html><html lang="vi"><head></head><body><main data-pagefind-body><div data-pagefind-ignore>'
+        '<h1>Tiêu đề ẩn</h1><figure><svg><title>90 điểm</title></svg></figure></div><p>Nội dung Đồng Nai</p>'
+        '</main></body></html>').encode(),
+    "chart/index.html": (
+        '<!doctype html><html lang="vi"><body><main data-pagefind-body><figure data-pagefind-ignore><svg>'
+        '<title>Biểu đồ điểm</title><rect width="9"/></svg></figure><p>Kết quả từng năm</p></main></body></html>').encode(),
+}
+
+
+def index_of(folder: Path, pages: dict[str, bytes], out: Path) -> dict[str, bytes]:
+    service = IndexService(folder)
+    for rel, raw in pages.items():
+        service.add(rel, raw)
+    service.write(out)
+    return tree(out)
+
+
+@pytest.mark.parametrize("site", ["sample_site", "small_site", "tricky"])
+def test_pagefind_makes_from_each_pages_search_view_the_index_it_makes_from_the_whole_page(
+        site: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The build hands Pagefind search views (`index_feeder`): on every page of the sample site, of the small
+    site's hostile names, and of pages that hide what Pagefind reads in ignored regions, the index is the same."""
+    if site == "tricky":
+        output = tmp_path / "site"
+        for rel, raw in TRICKY.items():
+            (output / rel).parent.mkdir(parents=True)
+            (output / rel).write_bytes(raw)
+    else:
+        built = request.getfixturevalue(site)
+        output = built if isinstance(built, Path) else built.project / "output"
+    whole = {rel: raw for rel in html_pages(output) if b"data-pagefind-body" in (raw := (output / rel).read_bytes())}
+    views = {rel: search_view(raw) for rel, raw in whole.items()}
+    assert len(whole) >= 2
+    assert sum(map(len, views.values())) < sum(map(len, whole.values()))
+    made = index_of(output, views, tmp_path / "tu-ban-rut-gon")
+    assert made == index_of(output, whole, tmp_path / "tu-ca-trang")
+    assert len(records(tmp_path / "tu-ban-rut-gon")) == len(whole)
+    if site == "tricky":
+        found = records(tmp_path / "tu-ban-rut-gon")
+        d = "d\u0335"  # đ as it is handed to Pagefind (see search.py)
+        assert found["/meta/"]["meta"] == {"title": "Sở Tư pháp", "muc_do": f"Mức {d}ộ 2", "so": f"42 {d}iểm"}
+        assert found["/meta/"]["filters"] == {"khoi": ["Khối chính quyền"]}
+        assert found["/untitled/"]["meta"]["title"] == f"Tiêu {d}ề ẩn"
+        assert found["/chart/"]["meta"]["title"] == f"Biểu {d}ồ {d}iểm"
+        assert "8,5" not in str(found["/meta/"]["content"])
+
+
+def test_the_indexing_process_reads_each_named_page_back_and_indexes_its_search_view(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    feeder = IndexFeeder(tmp_path)
+    for rel in PAGES:  # the page without a search body is read and left out
+        feeder.add(rel)
+    assert feeder.write(tmp_path / "pagefind") == 3
+    assert feeder.proc.returncode == 0
+    searched = {rel: raw for rel, raw in PAGES.items() if b"data-pagefind-body" in raw}
+    assert tree(tmp_path / "pagefind") == index_of(tmp_path, searched, tmp_path / "ca-trang")
+
+
+def test_an_indexing_process_that_dies_stops_the_build_at_the_next_page(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    feeder = IndexFeeder(tmp_path)
+    feeder.add("index.html")
+    feeder.proc.kill()
+    feeder.proc.wait()
+    with pytest.raises(SearchIndexError, match="Pagefind thất bại"):
+        for _ in range(3):  # the pipe may take one more name before it breaks
+            feeder.add("don-vi/tn-so-y-te/index.html")
+    feeder.stop()
+
+
+def test_a_page_the_process_cannot_read_is_named_in_vietnamese(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    feeder = IndexFeeder(tmp_path)
+    feeder.add("index.html")
+    feeder.add("khong-co/index.html")
+    with pytest.raises(SearchIndexError, match=r"khong-co/index\.html"):
+        feeder.write(tmp_path / "pagefind")
+    assert feeder.proc.returncode is not None and not (tmp_path / "pagefind" / "pagefind.js").exists()
+
+
+def test_an_index_of_no_page_is_refused_by_the_process(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    feeder = IndexFeeder(tmp_path)
+    feeder.add("khong-tim/index.html")
+    with pytest.raises(SearchIndexError, match="không lập chỉ mục được trang nào"):
+        feeder.write(tmp_path / "pagefind")

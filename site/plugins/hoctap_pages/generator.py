@@ -117,7 +117,6 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
             for page in [p for p in pages if p.template != "du-lieu"]:
                 # The announcements are Pelican's articles: those two pages are always rendered.
                 key = None if page.template in ("home", "thong-bao") else keys.key(page.save_as, page.template, page.deps)
-                raw = None
                 if key is not None and cache.reuse(page.save_as, key):
                     if verify:
                         verify_reused(writer, self, page, relative, output)
@@ -127,9 +126,9 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
                     writer.write_file(page.save_as, self.get_template(page.template), self.context,
                                       relative_urls=relative, page_url=page.url, **page.context)
                     if key is not None:
-                        raw = cache.record(page.save_as, key)
+                        cache.record(page.save_as, key)
                 if job is not None:
-                    job.page(page.save_as, raw)
+                    job.page(page.save_as)
         if job is not None:
             job.pages_written()
         with collector_paused():  # labels and cells by the hundred thousand; the workbooks' few cycles wait for the end

@@ -11,17 +11,20 @@ their text unchanged.
 
 Only `data-pagefind-body` regions are indexed (the main content of result,
 unit, criteria and guidance pages); tables, charts and counts are marked
-`data-pagefind-ignore`: people search for units and texts, not figures. So an
-incremental build keeps the previous index when every page Pagefind reads has
-the same search view as before (`search_view`: the page without the text of
-its ignored regions), which is what a corrected figure changes; indexing the
-whole site again takes most of a national rebuild otherwise. A failure stops
-the build: a site without its search index must not be published silently.
+`data-pagefind-ignore`: people search for units and texts, not figures.
+Pagefind is handed each page's search view (`search_view`: the page with its
+ignored regions reduced to what Pagefind still reads there), which gives the
+same index for a fifth of Pagefind's work. So an incremental build keeps the
+previous index when every page Pagefind reads has the same search view as
+before, which is what a corrected figure changes; indexing the whole site
+again takes most of a national rebuild otherwise. A failure stops the build:
+a site without its search index must not be published silently.
 
-When the index is made, Pagefind works on the other core while the pages are
-rendered (`IndexService`, `IndexJob`): it indexes a page in about as long as
-the build takes to render one. The service itself is `pagefind_service`;
-which pages Pagefind reads and their search views are `search_views`.
+When the index is made, it is made on the other core while the pages are
+rendered (`IndexJob`): the build names each page it writes to a process of
+its own (`index_feeder`), which reads the page back, makes its view and
+hands it to Pagefind's service (`pagefind_service`). Which pages Pagefind
+reads and their search views are `search_views`.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ import shutil
 from pathlib import Path
 
 from .build_cache import BuildCache, key_of
+from .index_feeder import IndexFeeder
 from .output_pages import html_pages
-from .pagefind_service import IndexService, SearchIndexError
+from .pagefind_service import SearchIndexError
 from .search_views import indexed_pages, same_views
 
 __all__ = ["STROKE", "IndexJob", "SearchIndexError", "build_index"]
@@ -65,8 +69,7 @@ class IndexJob:
         self.cache = cache
         self.key = ""
         self.order: list[str] = []  # every page seen, in the order they are added
-        self.fed: set[str] = set()
-        self.service: IndexService | None = None
+        self.service: IndexFeeder | None = None
         self.judged: tuple[dict[str, str], bool] | None = None  # the pages `_previous_serves` last judged, and how
 
     def begin(self, written: list[str] | None = None) -> None:
@@ -80,11 +83,11 @@ class IndexJob:
         if cache is None or cache.previous is None or cache.old_extra.get("pagefind:base") != base:
             self._start()
 
-    def page(self, rel: str, raw: bytes | None = None) -> None:
-        """`rel` was just written or linked (`raw`: its bytes, when the caller has them)."""
+    def page(self, rel: str) -> None:
+        """`rel` was just written or linked."""
         self.order.append(rel)
         if self.service is not None:
-            self._feed(rel, raw)
+            self._feed(rel)
 
     def pages_written(self) -> None:
         """The generator's pages are written: when the previous index cannot serve, start indexing them now."""
@@ -92,19 +95,15 @@ class IndexJob:
             self._start()
 
     def _start(self) -> None:
-        self.service = IndexService(self.output)
+        self.service = IndexFeeder(self.output)
         for rel in self.order:
             self._feed(rel)
 
-    def _feed(self, rel: str, raw: bytes | None = None) -> None:
+    def _feed(self, rel: str) -> None:
+        """Name an HTML page to the indexing process, which reads it and keeps it if it has a search body."""
         assert self.service is not None
-        if not rel.endswith(".html"):
-            return
-        if raw is None:
-            raw = (self.output / rel).read_bytes()
-        if b"data-pagefind-body" in raw:
-            self.service.add(rel, raw)
-            self.fed.add(rel)
+        if rel.endswith(".html"):
+            self.service.add(rel)
 
     def _pages(self, listed: list[str] | None = None) -> dict[str, str]:
         """Every page Pagefind reads, in the order they are added, with the digest of its bytes (`listed`: the
@@ -151,11 +150,8 @@ class IndexJob:
         for rel in pages:
             if rel not in seen:
                 self._feed(rel)
-        if not self.fed:
-            self.service.stop()
-            raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
         shutil.rmtree(self.index, ignore_errors=True)
-        self.service.write(self.index)
+        self.service.write(self.index)  # refuses an index of no page
         if not (self.index / "pagefind.js").is_file():
             raise SearchIndexError("Pagefind không ghi được chỉ mục tìm kiếm (thiếu pagefind.js).")
         if self.cache is not None:

@@ -1,0 +1,158 @@
+"""The indexing process: reads each page back as the build writes it, and hands Pagefind its search view.
+
+Pagefind parses a whole page to index the little of it outside the ignored
+regions (a unit's page is mostly tables), and turning a page into the
+service's message costs the page writer about as much as a tenth of
+rendering it. So the build only names each page, one line on this process's
+input; this process, on the other core, reads the page, reduces it to its
+search view (`search_views.search_view`, which gives Pagefind the same index)
+and passes that to Pagefind's service (`pagefind_service.IndexService`).
+
+Its input is one JSON array a line: `["page", rel]` for each page, in the
+order the index must number them, then `["write", folder]`. It answers one
+JSON object a line: `{"ok": pages}` once the index is written, or
+`{"error": message}` (Vietnamese) as soon as something fails, and exits.
+`IndexFeeder` is the build's end of it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import select
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from .pagefind_service import IndexService, SearchIndexError
+from .search_views import search_view
+
+# The folder that holds the plugin's package: the process imports it as the build's Pelican does.
+PLUGINS = Path(__file__).resolve().parent.parent
+WRITE_TIMEOUT_S = 1200
+
+
+class IndexFeeder:
+    """The build's end of the indexing process: `add` names a page just written, `write` makes the index.
+
+    A failure in the process (Pagefind's included) is raised at the next `add`, not after every other page
+    was rendered. The pipe holds a few thousand names: a build that writes faster than Pagefind indexes
+    waits there, with nothing but the names held.
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115  # lives as long as the process; closed by stop()
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PLUGINS), path] if path else [str(PLUGINS)])}
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-m", "hoctap_pages.index_feeder", str(output)],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env)
+        except OSError as exc:
+            self.errors.close()
+            raise SearchIndexError(f"Không chạy được tiến trình lập chỉ mục: {exc}") from exc
+        atexit.register(self.stop)  # a build that fails meanwhile leaves no indexer running
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
+
+    def add(self, rel: str) -> None:
+        """Index the page `rel` (relative to the output; read back by the process)."""
+        if select.select([self.stdout], [], [], 0)[0]:  # the process spoke before the end: it failed
+            self._reply()
+        self._send(["page", rel])
+
+    def write(self, folder: Path) -> int:
+        """Wait for every page to be indexed, write the index into `folder`; return how many pages it holds."""
+        self._send(["write", str(folder)])
+        self.stdin.close()
+        if not select.select([self.stdout], [], [], WRITE_TIMEOUT_S)[0]:
+            self.stop()
+            raise SearchIndexError(f"Pagefind không xong chỉ mục sau {WRITE_TIMEOUT_S // 60} phút.")
+        return self._reply()
+
+    def _send(self, message: list[str]) -> None:
+        try:
+            self.stdin.write(orjson.dumps(message) + b"\n")
+            self.stdin.flush()
+        except (OSError, ValueError):  # the process is gone: its last words say why
+            self._reply()
+
+    def _reply(self) -> int:
+        line = self.stdout.readline()
+        try:
+            reply = orjson.loads(line) if line else {}
+        except orjson.JSONDecodeError:
+            reply = {}
+        if isinstance(reply, dict) and isinstance(reply.get("ok"), int):
+            self.stop()
+            return int(reply["ok"])
+        self.stop()
+        told = reply.get("error") if isinstance(reply, dict) else None
+        raise SearchIndexError(str(told) if told else f"Pagefind thất bại: {self._why()}")
+
+    def _why(self) -> str:
+        if self.errors.closed:
+            return "tiến trình lập chỉ mục dừng đột ngột"
+        self.errors.seek(0)
+        return self.errors.read().decode("utf-8", "replace").strip()[-2000:] or "tiến trình lập chỉ mục dừng đột ngột"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(OSError, ValueError):
+                self.stdin.close()  # the process ends at the end of its input, and stops Pagefind
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.stdin, self.stdout):
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+        with contextlib.suppress(OSError):
+            self.errors.close()
+
+
+def serve(output: Path, lines: BinaryIO, replies: BinaryIO) -> None:
+    """The process: index the pages named on `lines` until `write`, answer on `replies`."""
+    service: IndexService | None = None
+    fed = 0
+
+    def answer(reply: dict[str, Any]) -> None:
+        replies.write(orjson.dumps(reply) + b"\n")
+        replies.flush()
+
+    try:
+        service = IndexService(output)
+        for line in lines:
+            kind, value = orjson.loads(line)
+            if kind == "page":
+                raw = (output / value).read_bytes()
+                if b"data-pagefind-body" in raw:
+                    try:
+                        view = search_view(raw)
+                    except Exception as exc:  # lxml's parser errors are not ValueErrors
+                        raise SearchIndexError(f"Không đọc được trang {value} để lập chỉ mục: {exc}") from None
+                    service.add(value, view)
+                    fed += 1
+            elif kind == "write":
+                if not fed:
+                    raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
+                service.write(Path(value))
+                answer({"ok": fed})
+                return
+        # The input ended without `write`: the build stopped; so does Pagefind, below.
+    except SearchIndexError as exc:
+        answer({"error": str(exc)})
+    except (OSError, ValueError) as exc:
+        answer({"error": f"Pagefind thất bại: {exc}"})
+    finally:
+        if service is not None:
+            service.stop()
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]), sys.stdin.buffer, sys.stdout.buffer)

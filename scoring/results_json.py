@@ -122,6 +122,11 @@ def _check_to_json(c: IndicatorCheck) -> dict[str, Any]:
     }
 
 
+def _checks_to_json(checks: Mapping[str, IndicatorCheck]) -> dict[str, dict[str, Any]]:
+    raw = _unread(checks)  # the same dicts, read-only, as a document's are once written
+    return raw if raw is not None else {k: _check_to_json(c) for k, c in checks.items()}
+
+
 def _check_from_json(key: str, d: Mapping[str, Any]) -> IndicatorCheck:
     return IndicatorCheck(
         id=key, result=cast(CheckResult, d["result"]),
@@ -140,7 +145,20 @@ def _checks_from_json(checks: Mapping[str, Any], where: str) -> dict[str, Indica
         raise ContractError(f"{where}: kết quả chỉ tiêu không đúng hợp đồng ({type(exc).__name__}: {exc})") from None
 
 
-class JsonChecks(LazyMapping[str, IndicatorCheck]):
+class RawChecks(LazyMapping[str, IndicatorCheck]):
+    """A row's checks that can be read as the results file holds them (`unread`) until they are built as
+    objects: what the results writer, `judged` and `check_result` read, so a year's hundreds of thousands of
+    checks need not become objects to be written or listed."""
+
+    __slots__ = ()
+
+    @property
+    def unread(self) -> dict[str, dict[str, Any]] | None:
+        """The checks as the file holds them (each as `_check_to_json` writes it), while not built yet."""
+        raise NotImplementedError
+
+
+class JsonChecks(RawChecks):
     """A row's checks as read from a results file, made into objects when first read: a rebuild that reads one
     year's checks (its pages and downloads) does not build every year's hundreds of thousands. Their shape is
     checked when read; a value that does not read is found when they are built, and `where` names the file and
@@ -166,7 +184,7 @@ class JsonChecks(LazyMapping[str, IndicatorCheck]):
 
 
 def _unread(checks: Mapping[str, IndicatorCheck]) -> dict[str, dict[str, Any]] | None:
-    return checks.unread if isinstance(checks, JsonChecks) else None
+    return checks.unread if isinstance(checks, RawChecks) else None
 
 
 def judged(checks: Mapping[str, IndicatorCheck], result: CheckResult) -> tuple[str, ...]:
@@ -209,7 +227,7 @@ def _outcome_to_json(outcome: Outcome) -> dict[str, Any]:
     return {
         "set": outcome.set, "level_requested": outcome.level_requested, "level_met": outcome.level_met,
         "self_level_met": outcome.self_level_met,
-        "checks": {k: _check_to_json(c) for k, c in outcome.checks.items()},
+        "checks": _checks_to_json(outcome.checks),
         "criteria_met": dict(outcome.criteria_met), "learners": outcome.learners,
         "learners_cdht": outcome.learners_cdht, "council_reasons": outcome.council_reasons,
     }

@@ -9,11 +9,11 @@ list item; the by-level mappings, a handful of distinct ones, are shared.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-from typing import Literal
+from functools import lru_cache, partial
+from typing import Any, Literal
 
 from scoring.levels import LevelCells as RowLevelCells
 from scoring.levels import Reported as RowReported
@@ -21,6 +21,7 @@ from scoring.levels import _own_result
 from scoring.levels_rubric import DIGITAL_LEVELS, LEVELS
 from scoring.options import ScoringOptions
 from scoring.results import CheckResult, IndicatorCheck
+from scoring.results_json import RawChecks, number
 from scoring.table_levels import RESULT_NAMES, LevelsColumns
 
 _ANSWERS = {"yes-no": {1: "dat", 0: "khong-dat"}, "digital": dict(enumerate(DIGITAL_LEVELS))}
@@ -79,28 +80,30 @@ def _by_level(codes: tuple[int, ...]) -> Mapping[int, CheckResult]:
     return found
 
 
-def row_checks(cols: LevelsColumns, k: int, options: ScoringOptions) -> dict[str, IndicatorCheck]:
-    """Row k's checks, reasons included, as `scoring.levels.assess_levels` writes them."""
+def _row_fields(cols: LevelsColumns, k: int, options: ScoringOptions) -> Iterator[tuple[Any, ...]]:
+    """Row k's checks, reasons included, as `scoring.levels.assess_levels` writes them: per chỉ tiêu, the
+    fields of its `IndicatorCheck` in order (`by_level` as its codes, or None where not applicable)."""
     cset = cols.cset
     lists = _group_lists(cols)
     requested = lists.requested[k]
     members = lists.members[k]
     learners = lists.learners[k] if lists.learners is not None else None
-    checks: dict[str, IndicatorCheck] = {}
+    at = LEVELS.index(requested)
     row_cells: RowLevelCells | None = None
     for ind in cset.indicators:
         rep = lists.reported.get(ind.id)
         if rep is None:
-            checks[ind.id] = IndicatorCheck(id=ind.id, result="khong-ap-dung", by_level=_NOT_APPLICABLE)
+            yield ind.id, "khong-ap-dung", None, None, None, None, None, None, None, "khong-ap-dung", None, ()
             continue
-        by_level = _by_level(rep.by_level[k])
+        codes = rep.by_level[k]
+        result = RESULT_NAMES[codes[at]]
         council = _COUNCIL.get(rep.council[k])
         answer = _ANSWERS[ind.kind].get(rep.answer[k]) if ind.kind in _ANSWERS else None
         count = rep.count[k] if ind.kind in ("share", "cdht") else None
         lcount = rep.learners_count[k] if ind.kind == "cdht" and learners is not None else None
         evidence = rep.evidence[k]
         reasons: tuple[str, ...] = ()
-        if by_level[requested] == "khong-dat":
+        if result == "khong-dat":
             if council is not None:  # at the requested level the Hội đồng's judgement always holds
                 reasons = ("Hội đồng đánh giá: không đạt",)
             else:
@@ -108,10 +111,52 @@ def row_checks(cols: LevelsColumns, k: int, options: ScoringOptions) -> dict[str
                     row_cells = RowLevelCells(cset, cols.unit_type, cols.public, requested, members, learners, {}, (), None)
                 reasons = tuple(_own_result(ind, requested, RowReported(answer, count, lcount, evidence, None), row_cells,
                                             options.cdht_rule)[1])
-        checks[ind.id] = IndicatorCheck(
-            id=ind.id, result=by_level[requested], by_level=by_level, answer=answer, count=count,
-            share=share(count, members) if count is not None else None, learners_count=lcount,
-            learners_share=share(lcount, learners) if lcount is not None and learners else None,
-            evidence=evidence, self_result=RESULT_NAMES[rep.own_at[requested][k]], council=council, reasons=reasons,
-        )
-    return checks
+        yield (ind.id, result, codes, answer, count, share(count, members) if count is not None else None, lcount,
+               share(lcount, learners) if lcount is not None and learners else None, evidence,
+               RESULT_NAMES[rep.own_at[requested][k]], council, reasons)
+
+
+def row_checks(cols: LevelsColumns, k: int, options: ScoringOptions) -> dict[str, IndicatorCheck]:
+    """Row k's checks as objects."""
+    return {f[0]: IndicatorCheck(
+        id=f[0], result=f[1], by_level=_by_level(f[2]) if f[2] is not None else _NOT_APPLICABLE, answer=f[3],
+        count=f[4], share=f[5], learners_count=f[6], learners_share=f[7], evidence=f[8], self_result=f[9],
+        council=f[10], reasons=f[11]) for f in _row_fields(cols, k, options)}
+
+
+# The by-level judgements as the results file writes them, one per distinct set of codes.
+_BY_LEVEL_JSON: dict[tuple[int, ...] | None, dict[str, str]] = {None: {str(lv): "khong-ap-dung" for lv in LEVELS}}
+
+
+def row_checks_json(cols: LevelsColumns, k: int, options: ScoringOptions) -> dict[str, dict[str, Any]]:
+    """Row k's checks as `scoring.results_json` writes them (what `row_checks`' objects are written as), made
+    without the objects: the results file and the CSV read a national year's 150,000 checks once each."""
+    out = {}
+    for ind, result, codes, answer, count, sh, lcount, lsh, evidence, own, council, reasons in _row_fields(cols, k, options):
+        by_level = _BY_LEVEL_JSON.get(codes)
+        if by_level is None:
+            by_level = _BY_LEVEL_JSON[codes] = {str(lv): RESULT_NAMES[c] for lv, c in zip(LEVELS, codes, strict=True)}
+        out[ind] = {"result": result, "by_level": by_level, "answer": answer, "count": count, "share": number(sh),
+                    "learners_count": lcount, "learners_share": number(lsh), "evidence": evidence,
+                    "self_result": own, "council": council, "reasons": list(reasons)}
+    return out
+
+
+class ColumnChecks(RawChecks):
+    """A clean levels row's checks, held as its place in its group's columns: read as the results file writes
+    them (`unread`) by the results writer and the CSV, built as objects only when something asks for them."""
+
+    __slots__ = ("_place", "_raw")
+
+    def __init__(self, cols: LevelsColumns, k: int, options: ScoringOptions) -> None:
+        super().__init__(partial(row_checks, cols, k, options))
+        self._place = (cols, k, options)
+        self._raw: dict[str, dict[str, Any]] | None = None
+
+    @property
+    def unread(self) -> dict[str, dict[str, Any]] | None:
+        if self._data is not None:
+            return None  # built: the objects stand for them
+        if self._raw is None:
+            self._raw = row_checks_json(*self._place)
+        return self._raw

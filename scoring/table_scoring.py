@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,7 @@ from scoring.table_cells import (
     text_or_none,
     year,
 )
-from scoring.table_checks import row_checks, share
+from scoring.table_checks import ColumnChecks, share
 from scoring.table_levels import LevelsColumns, assess_group
 from scoring.table_points import PointsColumns, assess_points
 from scoring.wide_table import Submissions
@@ -304,7 +304,7 @@ def _levels_rows(cols: LevelsColumns, common: Common, options: ScoringOptions) -
         lcount = int(learners_cdht[k]) if learners_cdht is not None else None
         outcome = LevelsOutcome(
             set=cset.id, level_requested=int(cols.requested[k]), level_met=int(cols.level_met[k]),
-            self_level_met=int(cols.self_level_met[k]), checks=LazyMapping(partial(row_checks, cols, k, options)),
+            self_level_met=int(cols.self_level_met[k]), checks=ColumnChecks(cols, k, options),
             criteria_met={c: bool(v[k]) for c, v in criteria}, learners=learners, learners_cdht=lcount,
             council_reasons=cols.council_reasons[k],
         )

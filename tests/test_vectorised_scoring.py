@@ -3,7 +3,8 @@
 `score()` assesses clean rows a column at a time and sends every other row
 through `scoring.validate`; `score_rows()` sends every row there. The two
 reports must be equal field by field (results, ranks, checks and reasons,
-rejections and their messages, statuses, origins) on: the embedded sample,
+rejections and their messages, statuses, origins), and write the same
+results JSON, on: the embedded sample,
 every hostile-input corpus that reads, a seeded fuzz corpus of both laws with
 a palette of hostile cell values, the same rows as typed workbook values
 (numbers, dates, booleans), and a synthetic national project.
@@ -31,6 +32,8 @@ from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
 from scoring.registry import Registry
 from scoring.results import ScoreReport
+from scoring.results_json import row_to_json
+from scoring.table_checks import ColumnChecks
 from scoring.table_scoring import assess_table
 from scoring.wide_table import Submissions
 
@@ -45,10 +48,19 @@ PALETTE = ("", " ", "-", "—", "kad", "không áp dụng", "=1+1", "\x00", "NaN
 TYPED = (8.5, 10, 1, 2, 0, True, False, Decimal("8.50"), 1.0, datetime(2026, 1, 10), date(2026, 1, 20), -3, 1e9, None)
 
 
+def columns_unbuilt(report: ScoreReport) -> int:
+    """Rows whose checks are still columns, not objects (`ColumnChecks`)."""
+    return sum(1 for r in report.results
+               if isinstance(checks := getattr(r.outcome, "checks", None), ColumnChecks) and checks.unread is not None)
+
+
 def assert_same(fast: ScoreReport, rows: ScoreReport) -> None:
     assert fast.read == rows.read
     assert [(r.unit_id, r.year) for r in fast.results] == [(r.unit_id, r.year) for r in rows.results]
     for a, b in zip(fast.results, rows.results, strict=True):
+        # As written first: a clean levels row's checks are written straight from the columns (ColumnChecks),
+        # and comparing the rows builds them as objects.
+        assert row_to_json(a) == row_to_json(b), (a.unit_id, a.year)
         assert a == b, (a.unit_id, a.year)
     assert fast.rejected == rows.rejected
     assert fast.statuses == rows.statuses
@@ -203,3 +215,5 @@ def test_a_national_synthetic_project_scores_the_same_both_ways(tmp_path: Path) 
     report = both(subs, registry, options)
     assert len(report.results) > 2000
     assert {r.method for r in report.results} == {"points", "levels"}
+    fast = score(subs, registry, options)
+    assert columns_unbuilt(fast) > 500  # what `both` compared as written were these

@@ -195,6 +195,12 @@ def _load_year(folder: Path, year: int) -> PublishedYear:
         raise ResultsError(f"{path.name}: không đúng cấu trúc kết quả ({exc}).") from None
 
 
+def load_year(folder: Path, year: int) -> PublishedYear:
+    """One year of the results folder, alone (the downloads process reads one year at a time)."""
+    with collector_paused():
+        return _load_year(folder, year)
+
+
 def load_results_folder(folder: Path, gate: GateReader | None = None) -> PublishedResults:
     """Read the whole results folder; raise `ResultsError` with a Vietnamese message if it is unusable.
 

@@ -14,6 +14,7 @@ time); it is hard-linked into the new site, so reusing costs no copy. Plain
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -173,6 +174,26 @@ class BuildCache:
         self.written += 1
         self.written_files.append(rel)
         return raw if content else None
+
+    def changes_since(self, before: BuildCache) -> dict[str, Any]:
+        """What this cache learned since `before` (its `snapshot`), as plain JSON: so
+        a forked process's files reach the manifest its parent writes (`apply`)."""
+        return {"new": {rel: e.__dict__ for rel, e in self.new.items() if before.new.get(rel) is not e},
+                "extra": {k: v for k, v in self.extra.items() if before.extra.get(k) != v},
+                "reused": self.reused - before.reused, "written": self.written - before.written,
+                "written_files": self.written_files[len(before.written_files):]}
+
+    def snapshot(self) -> BuildCache:
+        """A copy whose records stay as they are now (`changes_since`)."""
+        return dataclasses.replace(self, new=dict(self.new), extra=dict(self.extra),
+                                   written_files=list(self.written_files))
+
+    def apply(self, changes: dict[str, Any]) -> None:
+        self.new.update({rel: Entry(**e) for rel, e in changes["new"].items()})
+        self.extra.update(changes["extra"])
+        self.reused += changes["reused"]
+        self.written += changes["written"]
+        self.written_files += changes["written_files"]
 
     def remove_unused_folders(self) -> None:
         """Remove the folders of the previous build's files that hold nothing now: `hoctap build` made them all

@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from scoring.publication import Column, all_years_columns, csv_lines, rubric_columns
-from scoring.published import PublishedYear
 from scoring.results import ResultRow
 from scoring.rubric import default_rubrics
 from scoring.text import neutralise, slugify
 
 from .build_cache import BuildCache, key_of
 from .sheet_rows import Rendered, date_columns, place, render
-from .site_data import SiteData
+from .site_data import DownloadData, YearRows
 from .xlsx_download import Block, BlockStore, Sheet, Table, field_type, write_blocks, write_sheets
 
 FOLDER = "du-lieu"
@@ -41,7 +40,7 @@ ALL_YEARS = "ket-qua-tat-ca-cac-nam"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def build_time(data: SiteData) -> datetime:
+def build_time(data: DownloadData) -> datetime:
     """The results' own day (pinned by SOURCE_DATE_EPOCH when they were written), at 00:00 UTC: never the clock.
 
     The day, not the minute: the files of a year whose results did not change stay the same bytes
@@ -154,7 +153,7 @@ def _remember(cache: BuildCache | None, name: str, key: str, files: list[str], d
     cache.extra[name] = json.dumps({**doc, "key": key}, ensure_ascii=False)
 
 
-def write_downloads(data: SiteData, output_path: Path, cache: BuildCache | None = None,
+def write_downloads(data: DownloadData, output_path: Path, cache: BuildCache | None = None,
                     base: str = "") -> dict[str, Any]:
     """Write `du-lieu/`; return the files for the downloads page: per year (newest first) and for all years.
 
@@ -225,7 +224,7 @@ def block_store(cache: BuildCache | None) -> BlockStore:
     return BlockStore(cache.parts, read=cache.previous is not None)
 
 
-def _write_year(yr: PublishedYear, columns: list[Column], every: list[Column], rendered: Rendered, folder: Path,
+def _write_year(yr: YearRows, columns: list[Column], every: list[Column], rendered: Rendered, folder: Path,
                 when: datetime) -> dict[str, Any]:
     """The year's CSV (the results folder's table, with a byte-order mark so that Excel reads it as UTF-8), its
     workbook (the rendered rows in the year's own columns, and its rejections) and its JSON."""
@@ -265,7 +264,7 @@ class AllYearsBlocks:
     """The all-years files, from one block of rows per year: kept from the previous build when the year's
     results, the row it starts at and the columns are the same, else made from the year's rendered rows."""
 
-    def __init__(self, data: SiteData, columns: list[Column], when: datetime, store: BlockStore, base: str) -> None:
+    def __init__(self, data: DownloadData, columns: list[Column], when: datetime, store: BlockStore, base: str) -> None:
         self.data, self.columns, self.when, self.store = data, columns, when, store
         self.headers, self.widths = [c.label for c in columns], [c.width for c in columns]
         layout = key_of(base, "khoi-tat-ca", when.isoformat(),
@@ -316,7 +315,7 @@ class AllYearsBlocks:
                 "files": [_file("CSV", target), _file("Excel (XLSX)", xlsx)]}
 
 
-def block_lines(yr: PublishedYear, columns: list[Column]) -> tuple[bytes, list[list[str]]]:
+def block_lines(yr: YearRows, columns: list[Column]) -> tuple[bytes, list[list[str]]]:
     """The year's rows in the all-years `columns`: the bytes of `csv_lines(yr.results, columns, header=False)`,
     and their cells as a CSV reader reads them back (for the block's column types).
 
@@ -337,7 +336,7 @@ def block_lines(yr: PublishedYear, columns: list[Column]) -> tuple[bytes, list[l
     return out.getvalue().encode("utf-8"), rows
 
 
-def _block_rows(yr: PublishedYear, columns: list[Column], table: list[list[str]]) -> list[list[str]] | None:
+def _block_rows(yr: YearRows, columns: list[Column], table: list[list[str]]) -> list[list[str]] | None:
     if not table or len(table) - 1 != len(yr.results) or any(len(row) != len(table[0]) for row in table):
         return None
     at = {name: i for i, name in enumerate(table[0])}

@@ -14,14 +14,14 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from scoring.bulk import collector_paused, fewer_collections, give_back_memory
+from scoring.bulk import fewer_collections, give_back_memory
 from scoring.published import load_results_folder
 from scoring.results_folder import ResultsError
 from scoring.results_gate import GateReader
 
 from .build_cache import BuildCache, global_key, key_of
 from .decision_lists import decision_lists
-from .downloads import write_downloads
+from .downloads_process import DownloadsProcess, spec
 from .page_keys import PageKeys
 from .pages import common_context, site_pages
 from .search import IndexJob
@@ -59,9 +59,24 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
     """Renders home, results per year, units, criteria, recognitions, status, downloads, search, 404."""
 
     data: SiteData | None = None
+    # Made once the results are read: the build cache, the pages' keys (and their base) and the downloads' process.
+    cache: BuildCache | None = None
+    keys: PageKeys | None = None
+    base = ""
+    files: DownloadsProcess | None = None
 
     def generate_context(self) -> None:
         WRITTEN.clear()
+        # The downloads' own process (`downloads_process`) starts now: it loads its modules while the results are read.
+        self.files = DownloadsProcess()
+        try:
+            self._read()
+        except BaseException:
+            self.files.abort()
+            raise
+
+    def _read(self) -> None:
+        assert self.files is not None
         # `hoctap build` may start Pelican while its child still writes the folder (`scoring.results_gate`).
         gate = GateReader.from_environment()
         if gate is not None:
@@ -71,6 +86,13 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
         self.data = SiteData(load_results_folder(results_folder(self.settings), gate))
         # Shared with every other generator: the banner, the authority and the plans appear on Pelican's pages too.
         self.context["hoctap"] = common_context(self.data)
+        output = Path(self.output_path)
+        self.cache = CACHES[output.resolve()] = BuildCache.from_settings(self.settings, output)
+        base = key_of(global_key(self.settings, Path(str(self.settings["THEME"]))), content_key(Path(self.path)))
+        # Only Pelican's own page /van-ban/ shows the plans, and Pelican's pages are always rendered.
+        shared = {k: v for k, v in self.context["hoctap"].items() if k != "plans"}
+        self.base, self.keys = base, PageKeys(self.data, base, shared)
+        self.files.send(spec(self.data, output, self.settings, self.keys.base), self.cache)
 
     def generate_output(self, writer: Any) -> None:
         # The results live until the last page: the cycle collector need not walk them again at every collection
@@ -88,12 +110,22 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
             gc.unfreeze()
 
     def _write(self, writer: Any, output: Path) -> None:
-        assert self.data is not None
-        cache = CACHES[output.resolve()] = BuildCache.from_settings(self.settings, output)
-        base = key_of(global_key(self.settings, Path(str(self.settings["THEME"]))), content_key(Path(self.path)))
-        # Only Pelican's own page /van-ban/ shows the plans, and Pelican's pages are always rendered.
-        shared = {k: v for k, v in self.context["hoctap"].items() if k != "plans"}
-        keys = PageKeys(self.data, base, shared)
+        assert self.files is not None
+        try:
+            self._write_pages(writer, output)
+        except BaseException:
+            self.files.abort()
+            raise
+        # What the pages were made from is no longer needed while the search index is finished: the last
+        # references to the results (the pages and their closures went with `_write_pages`, the keys) go, and
+        # their memory with them.
+        self.data = self.keys = self.files = None
+        gc.unfreeze()
+        give_back_memory()
+
+    def _write_pages(self, writer: Any, output: Path) -> None:
+        assert self.data is not None and self.cache is not None and self.keys is not None and self.files is not None
+        cache, keys, base = self.cache, self.keys, self.base
         downloads: dict[str, Any] = {"decision_lists": []}
         lists = decision_lists(self.data)
         if lists:
@@ -131,20 +163,12 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
                     job.page(page.save_as)
         if job is not None:
             job.pages_written()
-        with collector_paused():  # labels and cells by the hundred thousand; the workbooks' few cycles wait for the end
-            downloads.update(write_downloads(self.data, output, cache, keys.base))
+        downloads.update(self.files.result())
         for page in later:
             writer.write_file(page.save_as, self.get_template(page.template), self.context,
                               relative_urls=relative, page_url=page.url, **page.context)
             if job is not None:
                 job.page(page.save_as)
-        # What the pages were made from is no longer needed while the search index is finished: the last
-        # references to the results (the pages' closures, the keys) go, and their memory with them.
-        self.data = None
-        del keys, pages, later
-        page = None  # type: ignore[assignment]  # the loop's last page, and its closure
-        gc.unfreeze()
-        give_back_memory()
 
 
 def verify_reused(writer: Any, generator: HoctapGenerator, page: Any, relative: bool, output: Path) -> None:

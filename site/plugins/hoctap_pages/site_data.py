@@ -8,22 +8,25 @@ unknown id is data on the status page, never a page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from scoring.levels_rubric import LevelsRubric
 from scoring.points import PointsRubric
 from scoring.published import PublishedResults, PublishedYear
 from scoring.registry import Unit
 from scoring.results import Authority, ResultRow
+from scoring.results_json import RejectedRow
 from scoring.rubric import Rubric, default_rubrics
 from scoring.text import vi_sort_key
 
 T = TypeVar("T")
 
-__all__ = ["SiteData", "UnitAuthority", "unit_url", "vi_sort_key", "year_url"]
+__all__ = ["DownloadData", "SiteData", "UnitAuthority", "YearRows", "rubric_for", "unit_url", "vi_sort_key", "year_url"]
 
 
 def unit_url(unit_id: str) -> str:
@@ -33,6 +36,54 @@ def unit_url(unit_id: str) -> str:
 
 def year_url(year: int, rubric: Rubric | None) -> str:
     return f"xep-hang/{year}/" if isinstance(rubric, PointsRubric) else f"ket-qua/{year}/"
+
+
+def rubric_for(rubric_id: str | None, year: int) -> Rubric | None:
+    """The rubric a year was assessed by: the one its results file names, else the one in force that year."""
+    rubrics = default_rubrics()
+    return rubrics.by_id(rubric_id) if rubric_id else rubrics.for_year(year)
+
+
+class YearRows(Protocol):
+    """What the downloads read of a results year: `PublishedYear` has it, and so has the downloads process's
+    `YearOnDisk`, which reads the rows only when asked for them."""
+
+    @property
+    def year(self) -> int: ...
+    @property
+    def method(self) -> str | None: ...
+    @property
+    def sha(self) -> str: ...
+    @property
+    def csv_sha(self) -> str: ...
+    @property
+    def json_path(self) -> Path: ...
+    @property
+    def csv_path(self) -> Path: ...
+    @property
+    def results(self) -> Sequence[ResultRow]: ...
+    @property
+    def rejected(self) -> Sequence[RejectedRow]: ...
+
+
+class ResultsInfo(Protocol):
+    @property
+    def generated(self) -> datetime: ...
+    @property
+    def province(self) -> str: ...
+    @property
+    def sample(self) -> bool: ...
+
+
+class DownloadData(Protocol):
+    """What the downloads read of the results (`SiteData`, or the downloads process's `DataOnDisk`)."""
+
+    @property
+    def years(self) -> tuple[int, ...]: ...
+    @property
+    def results(self) -> ResultsInfo: ...
+    def year(self, year: int) -> YearRows: ...
+    def rubric(self, year: int) -> Rubric | None: ...
 
 
 @dataclass(frozen=True)
@@ -74,10 +125,7 @@ class SiteData:
 
     def rubric(self, year: int) -> Rubric | None:
         yr = self.results.by_year.get(year)
-        rubrics = default_rubrics()
-        if yr is not None and yr.rubric_id:
-            return rubrics.by_id(yr.rubric_id)
-        return rubrics.for_year(year)
+        return rubric_for(yr.rubric_id if yr is not None else None, year)
 
     def points_rubric(self, year: int) -> PointsRubric | None:
         r = self.rubric(year)

@@ -1,0 +1,240 @@
+"""The downloads, written by a process of their own while the pages are rendered, one results year at a time.
+
+Writing `du-lieu/` needs the results only, not the pages: some seven seconds
+of one core for a national site, which the page writer spent after its last
+page while the other core idled. A forked copy of the build would share the
+build's memory only until either wrote to it, and rendering the pages writes
+to every row it reads (reference counts): the copy would soon cost as much
+memory again. So a fresh process writes them (`DownloadsProcess`). It is
+told what the build read of each year (`spec`: digests, row counts, paths)
+and reads a year's rows from the results folder only when a file must be
+made from them, one year at a time, checking they are the rows the build
+read. It answers with what the downloads page lists and what it told its
+build cache (`BuildCache.changes_since`), which the build's cache takes in.
+
+Its input is one JSON object (`spec`); its output one JSON object,
+`{"listing": …, "cache": …}` or `{"error": message}`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, overload
+
+import orjson
+
+from scoring.bulk import collector_paused, give_back_memory
+from scoring.published import PublishedYear, load_year
+from scoring.results import ResultRow
+from scoring.results_folder import ResultsError
+from scoring.results_json import RejectedRow
+from scoring.rubric import Rubric
+
+from .build_cache import BuildCache
+from .downloads import write_downloads
+from .site_data import SiteData, rubric_for
+
+PLUGINS = Path(__file__).resolve().parent.parent
+# The settings a build cache is made from (`BuildCache.from_settings`).
+CACHE_SETTINGS = ("HOCTAP_PREVIOUS_OUTPUT", "HOCTAP_BUILD_MANIFEST", "HOCTAP_BUILD_MANIFEST_OUT")
+
+
+class DownloadsError(RuntimeError):
+    """The process that writes the downloads failed."""
+
+
+def spec(data: SiteData, output: Path, settings: dict[str, Any], base: str) -> dict[str, Any]:
+    """What the downloads process is told: where to write, the build cache's settings and key, and of each year
+    what the build read (the digests of its files, how many rows)."""
+    results = data.results
+    return {
+        "output": str(output), "folder": str(results.folder), "base": base,
+        "settings": {k: settings.get(k) for k in CACHE_SETTINGS},
+        "generated": results.generated.isoformat(), "province": results.province, "sample": results.sample,
+        "years": [{"year": y.year, "rubric_id": y.rubric_id, "method": y.method, "sha": y.sha, "csv_sha": y.csv_sha,
+                   "json_path": str(y.json_path), "csv_path": str(y.csv_path), "rows": len(y.results),
+                   "rejected": len(y.rejected)} for y in (data.year(year) for year in data.years)],
+    }
+
+
+class DownloadsProcess:
+    """The build's end. Started as early as the build knows it will write pages (its imports, half a second,
+    overlap the wait for the results); `send` tells it what to write once the results are read; `result`
+    waits for it before the downloads page; `abort` stops it if the build fails."""
+
+    def __init__(self) -> None:
+        self.cache: BuildCache | None = None
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115  # lives as long as the process; closed in _end
+        self.answer = tempfile.TemporaryFile()  # noqa: SIM115  # its answer may exceed a pipe: a file never blocks it
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PLUGINS), path] if path else [str(PLUGINS)])}
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-m", "hoctap_pages.downloads_process"], stdin=subprocess.PIPE,
+                                         stdout=self.answer, stderr=self.errors, env=env)
+        except OSError as exc:
+            self._end()
+            raise DownloadsError(f"Không chạy được tiến trình ghi tệp tải về: {exc}") from exc
+        atexit.register(self.abort)  # a build that fails before `result` leaves no process behind
+
+    def send(self, told: dict[str, Any], cache: BuildCache | None) -> None:
+        """What to write (`spec`); `cache`: the build's, which takes in what the process told its own."""
+        self.cache = cache
+        assert self.proc.stdin is not None
+        with contextlib.suppress(OSError):  # one that died already says why in `result`
+            self.proc.stdin.write(orjson.dumps(told))
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+
+    def result(self) -> dict[str, Any]:
+        """The files for the downloads page, once written; the process's cache records are the build's now."""
+        self.proc.wait()
+        atexit.unregister(self.abort)
+        self.answer.seek(0)
+        raw = self.answer.read()
+        self.errors.seek(0)
+        told = self.errors.read().decode("utf-8", "replace").strip()[-2000:]
+        self._end()
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            doc = None
+        if not isinstance(doc, dict) or "listing" not in doc:
+            why = doc.get("error") if isinstance(doc, dict) else None
+            raise DownloadsError(f"Không ghi được các tệp tải về (du-lieu/): {why or told or 'tiến trình dừng đột ngột'}")
+        if self.cache is not None and doc["cache"] is not None:
+            self.cache.apply(doc["cache"])
+        return dict(doc["listing"])
+
+    def abort(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        with contextlib.suppress(OSError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        self._end()
+
+    def _end(self) -> None:
+        for f in (self.errors, self.answer):
+            with contextlib.suppress(OSError):
+                f.close()
+
+
+# --- the process ------------------------------------------------------------------------------------
+
+
+class _OneYear:
+    """The rows of the one year read last: a year's rows are read when first needed and dropped for the next."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.held: PublishedYear | None = None
+
+    def of(self, year: YearOnDisk) -> PublishedYear:
+        if self.held is None or self.held.year != year.year:
+            if self.held is not None:  # the previous year goes, and its memory, before the next is read
+                self.held = None
+                give_back_memory()
+            found = load_year(self.folder, year.year)
+            if (found.sha, found.csv_sha, len(found.results), len(found.rejected)) != (
+                    year.sha, year.csv_sha, year.rows, year.rejected_rows):
+                raise ResultsError(f"Kết quả năm {year.year} đã thay đổi trong lúc dựng trang: hãy dựng lại.")
+            self.held = found
+        return self.held
+
+
+class _Rows(Sequence[Any]):
+    """A year's results or rejections: their number is known, the rows are read when first asked for."""
+
+    def __init__(self, size: int, read: Any) -> None:
+        self.size, self.read = size, read
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Any]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        return self.read()[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.read())
+
+
+class YearOnDisk:
+    """A results year as the downloads read it (`site_data.YearRows`), its rows read from the folder on demand."""
+
+    def __init__(self, told: dict[str, Any], rows: _OneYear) -> None:
+        self.year = int(told["year"])
+        self.rubric_id: str | None = told["rubric_id"]
+        self.method: str | None = told["method"]
+        self.sha, self.csv_sha = str(told["sha"]), str(told["csv_sha"])
+        self.json_path, self.csv_path = Path(told["json_path"]), Path(told["csv_path"])
+        self.rows, self.rejected_rows = int(told["rows"]), int(told["rejected"])
+        self.results: Sequence[ResultRow] = _Rows(self.rows, lambda: rows.of(self).results)
+        self.rejected: Sequence[RejectedRow] = _Rows(self.rejected_rows, lambda: rows.of(self).rejected)
+
+
+class ResultsOnDisk:
+    """What the downloads read of the results folder's index (`site_data.ResultsInfo`)."""
+
+    def __init__(self, told: dict[str, Any]) -> None:
+        self.generated = datetime.fromisoformat(told["generated"])
+        self.province: str = told["province"]
+        self.sample = bool(told["sample"])
+
+
+class DataOnDisk:
+    """The results as the downloads read them (`site_data.DownloadData`), one year's rows at a time."""
+
+    def __init__(self, told: dict[str, Any]) -> None:
+        rows = _OneYear(Path(told["folder"]))
+        self.results = ResultsOnDisk(told)
+        self.by_year = {int(y["year"]): YearOnDisk(y, rows) for y in told["years"]}
+        self.years = tuple(sorted(self.by_year))
+
+    def year(self, year: int) -> YearOnDisk:
+        return self.by_year[year]
+
+    def rubric(self, year: int) -> Rubric | None:
+        return rubric_for(self.by_year[year].rubric_id if year in self.by_year else None, year)
+
+
+def run(told: dict[str, Any]) -> dict[str, Any]:
+    output = Path(told["output"])
+    cache = BuildCache.from_settings(told["settings"], output)
+    before = cache.snapshot()
+    with collector_paused():  # labels and cells by the hundred thousand; the workbooks' few cycles wait for the end
+        listing = write_downloads(DataOnDisk(told), output, cache, told["base"])
+    return {"listing": listing, "cache": cache.changes_since(before)}
+
+
+def main() -> int:
+    try:
+        told = sys.stdin.buffer.read()  # waits for `send`; an empty input is a build that stopped first
+        if not told:
+            return 1
+        answer = run(orjson.loads(told))
+    except ResultsError as exc:
+        answer = {"error": str(exc)}
+    except Exception as exc:  # whatever it was, the build reports it, in its words
+        answer = {"error": f"{type(exc).__name__}: {exc}"}
+    sys.stdout.buffer.write(orjson.dumps(answer))
+    sys.stdout.buffer.flush()
+    return 0 if "listing" in answer else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -201,12 +201,14 @@ def load_year(folder: Path, year: int) -> PublishedYear:
         return _load_year(folder, year)
 
 
-def load_results_folder(folder: Path, gate: GateReader | None = None) -> PublishedResults:
+def load_results_folder(folder: Path, gate: GateReader | None = None,
+                        ready: Callable[[], None] | None = None) -> PublishedResults:
     """Read the whole results folder; raise `ResultsError` with a Vietnamese message if it is unusable.
 
     `gate`: the folder is still being written (`scoring.results_gate`). The years the writer says it keeps are
     read while it works; once the gate opens, a year any of whose files was replaced meanwhile is read again,
-    so the result is always that of reading the folder afterwards.
+    so the result is always that of reading the folder afterwards. `ready`: called once the folder is written
+    (at once without a gate), before the rest is read: another reader may start then.
     """
     with collector_paused():  # every year's rows: hundreds of thousands of objects, none in a cycle
         early: dict[int, tuple[Any, PublishedYear]] = {}
@@ -219,6 +221,8 @@ def load_results_folder(folder: Path, gate: GateReader | None = None) -> Publish
                     continue  # read again, and judged, once the folder is written
             gate.wait()
             early = {y: found for y, found in early.items() if year_stamps.year_state(folder, y) == found[0]}
+        if ready is not None:
+            ready()
         return _load_results_folder(folder, {y: found[1] for y, found in early.items()})
 
 

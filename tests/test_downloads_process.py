@@ -9,6 +9,7 @@ published beside pages made from other figures.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -99,3 +100,33 @@ def test_a_results_folder_that_cannot_be_read_is_named(data: SiteData, tmp_path:
     told["folder"] = str(copy)
     with pytest.raises(DownloadsError, match="ket-qua-"):
         written_apart(told)
+
+
+def test_the_year_read_while_the_build_reads_is_the_newest_one_changed_and_is_not_read_again(
+        data: SiteData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = tmp_path / "lan-1"
+    first.mkdir()
+    cache = BuildCache(output=first, previous=None)
+    written_apart(spec(data, first, {}, "goc"), cache)
+    manifest = tmp_path / "manifest.json"
+    cache.write_manifest(manifest)
+    settings = {"HOCTAP_PREVIOUS_OUTPUT": str(first), "HOCTAP_BUILD_MANIFEST": str(manifest),
+                "HOCTAP_BUILD_MANIFEST_OUT": str(tmp_path / "moi.json")}
+    folder = Path(spec(data, first, {}, "goc")["folder"])
+    assert process.first_needed(folder, settings) is None  # every year's files were made from these very data
+
+    newest = max(data.years)
+    doc = json.loads(cache.extra[f"du-lieu:{newest}"])
+    cache.extra[f"du-lieu:{newest}"] = json.dumps({**doc, "data": ["khac", "khac"]})  # made from other data
+    cache.write_manifest(manifest)
+    held = process.first_needed(folder, settings)
+    assert held is not None and held.year == newest
+
+    read: list[int] = []
+    real = process.load_year
+    monkeypatch.setattr(process, "load_year", lambda f, y: read.append(y) or real(f, y))
+    second = tmp_path / "lan-2"
+    second.mkdir()
+    told = spec(data, second, settings, "goc-2")  # another base: every file is made again
+    assert process.run(told, [held])["listing"] == written_apart(spec(data, tmp_path / "lan-3", {}, "goc-2"))
+    assert newest not in read and sorted(read) == sorted(set(data.years) - {newest})

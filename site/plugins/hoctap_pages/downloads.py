@@ -186,11 +186,14 @@ def write_downloads(data: DownloadData, output_path: Path, cache: BuildCache | N
         if done is None:
             assert rendered is not None
             done = _write_year(yr, own[year], every, rendered, folder, when)
-            _remember(cache, f"du-lieu:{year}", keys[year], names, done)
+            # The year's data, for the next build's downloads process to know early which year it will read.
+            _remember(cache, f"du-lieu:{year}", keys[year], names, {**done, "data": [yr.sha, yr.csv_sha]})
         if blocks is not None and rendered is not None and not blocks.kept(year):
             blocks.make(year, rendered)
         resources += done["resources"]
         listing.append(done["listing"])
+        del rendered
+        data.release(year)
     all_files: list[dict[str, Any]] = []
     if data.years:
         if all_done is None:

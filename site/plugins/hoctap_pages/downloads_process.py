@@ -31,6 +31,7 @@ from typing import Any, overload
 
 import orjson
 
+from scoring import year_stamps
 from scoring.bulk import collector_paused, give_back_memory
 from scoring.published import PublishedYear, load_year
 from scoring.results import ResultRow
@@ -84,14 +85,24 @@ class DownloadsProcess:
             raise DownloadsError(f"Không chạy được tiến trình ghi tệp tải về: {exc}") from exc
         atexit.register(self.abort)  # a build that fails before `result` leaves no process behind
 
+    def ready(self, folder: Path, settings: dict[str, Any]) -> None:
+        """The results folder is written: the process reads, while the build does, the newest year whose data
+        changed since the previous build (the one it will need first), if any."""
+        self._say({"ready": str(folder), "settings": {k: settings.get(k) for k in CACHE_SETTINGS}})
+
     def send(self, told: dict[str, Any], cache: BuildCache | None) -> None:
         """What to write (`spec`); `cache`: the build's, which takes in what the process told its own."""
         self.cache = cache
+        self._say(told)
+        with contextlib.suppress(OSError):
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+
+    def _say(self, message: dict[str, Any]) -> None:
         assert self.proc.stdin is not None
         with contextlib.suppress(OSError):  # one that died already says why in `result`
-            self.proc.stdin.write(orjson.dumps(told))
-        with contextlib.suppress(OSError):
-            self.proc.stdin.close()
+            self.proc.stdin.write(orjson.dumps(message) + b"\n")
+            self.proc.stdin.flush()
 
     def result(self) -> dict[str, Any]:
         """The files for the downloads page, once written; the process's cache records are the build's now."""
@@ -134,15 +145,19 @@ class DownloadsProcess:
 class _OneYear:
     """The rows of the one year read last: a year's rows are read when first needed and dropped for the next."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, held: PublishedYear | None = None) -> None:
         self.folder = folder
-        self.held: PublishedYear | None = None
+        self.held = held
+
+    def release(self) -> None:
+        """The year's rows go, and their memory with them, before the next year is read."""
+        if self.held is not None:
+            self.held = None
+            give_back_memory()
 
     def of(self, year: YearOnDisk) -> PublishedYear:
         if self.held is None or self.held.year != year.year:
-            if self.held is not None:  # the previous year goes, and its memory, before the next is read
-                self.held = None
-                give_back_memory()
+            self.release()
             found = load_year(self.folder, year.year)
             if (found.sha, found.csv_sha, len(found.results), len(found.rejected)) != (
                     year.sha, year.csv_sha, year.rows, year.rejected_rows):
@@ -199,8 +214,9 @@ class ResultsOnDisk:
 class DataOnDisk:
     """The results as the downloads read them (`site_data.DownloadData`), one year's rows at a time."""
 
-    def __init__(self, told: dict[str, Any]) -> None:
-        rows = _OneYear(Path(told["folder"]))
+    def __init__(self, told: dict[str, Any], held: PublishedYear | None = None) -> None:
+        folder = Path(told["folder"])
+        self.rows = rows = _OneYear(folder, held if held is not None and held.json_path.parent == folder else None)
         self.results = ResultsOnDisk(told)
         self.by_year = {int(y["year"]): YearOnDisk(y, rows) for y in told["years"]}
         self.years = tuple(sorted(self.by_year))
@@ -211,22 +227,55 @@ class DataOnDisk:
     def rubric(self, year: int) -> Rubric | None:
         return rubric_for(self.by_year[year].rubric_id if year in self.by_year else None, year)
 
+    def release(self, year: int) -> None:
+        self.rows.release()
 
-def run(told: dict[str, Any]) -> dict[str, Any]:
+
+def first_needed(folder: Path, settings: dict[str, Any]) -> PublishedYear | None:
+    """The newest year whose data is not what the previous build's downloads were made from (it will be read
+    first), read now; None when every year's is (the files may all be kept). A year changed meanwhile is
+    found by `_OneYear.of`'s check; one that cannot be read is left for the build to report."""
+    previous = BuildCache.from_settings(settings, folder)
+    for year in reversed(year_stamps.written_years(folder)):
+        found = year_stamps.digests(folder, year)
+        try:
+            made_from = orjson.loads(previous.old_extra.get(f"du-lieu:{year}", "{}")).get("data")
+        except (orjson.JSONDecodeError, AttributeError):
+            made_from = None
+        if found is None or made_from != list(found):
+            try:
+                return load_year(folder, year)
+            except ResultsError:
+                return None
+    return None
+
+
+def run(told: dict[str, Any], held: list[PublishedYear] | None = None) -> dict[str, Any]:
+    """Write the downloads `told` says; `held`: a year read already, handed over (the list is emptied: the
+    year goes when the downloads are done with it, not when this returns)."""
     output = Path(told["output"])
     cache = BuildCache.from_settings(told["settings"], output)
     before = cache.snapshot()
     with collector_paused():  # labels and cells by the hundred thousand; the workbooks' few cycles wait for the end
-        listing = write_downloads(DataOnDisk(told), output, cache, told["base"])
+        listing = write_downloads(DataOnDisk(told, held.pop() if held else None), output, cache, told["base"])
     return {"listing": listing, "cache": cache.changes_since(before)}
 
 
 def main() -> int:
     try:
-        told = sys.stdin.buffer.read()  # waits for `send`; an empty input is a build that stopped first
-        if not told:
+        held: list[PublishedYear] = []
+        for line in sys.stdin.buffer:  # `ready`, then `send`; an input that ends first is a build that stopped
+            message = orjson.loads(line)
+            if "ready" in message:
+                with collector_paused():
+                    found = first_needed(Path(message["ready"]), message["settings"])
+                held = [found] if found is not None else []
+                del found
+                continue
+            answer = run(message, held)
+            break
+        else:
             return 1
-        answer = run(orjson.loads(told))
     except ResultsError as exc:
         answer = {"error": str(exc)}
     except Exception as exc:  # whatever it was, the build reports it, in its words

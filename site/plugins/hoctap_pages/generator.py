@@ -76,14 +76,16 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
             raise
 
     def _read(self) -> None:
-        assert self.files is not None
+        files = self.files
+        assert files is not None
         # `hoctap build` may start Pelican while its child still writes the folder (`scoring.results_gate`).
         gate = GateReader.from_environment()
         if gate is not None:
             # Waiting anyway: Jinja compiles each template when first used, so compile them now.
             for name in self.env.list_templates(extensions=["html"]):
                 self.env.get_template(name)
-        self.data = SiteData(load_results_folder(results_folder(self.settings), gate))
+        folder = results_folder(self.settings)
+        self.data = SiteData(load_results_folder(folder, gate, ready=lambda: files.ready(folder, self.settings)))
         # Shared with every other generator: the banner, the authority and the plans appear on Pelican's pages too.
         self.context["hoctap"] = common_context(self.data)
         output = Path(self.output_path)
@@ -92,7 +94,7 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
         # Only Pelican's own page /van-ban/ shows the plans, and Pelican's pages are always rendered.
         shared = {k: v for k, v in self.context["hoctap"].items() if k != "plans"}
         self.base, self.keys = base, PageKeys(self.data, base, shared)
-        self.files.send(spec(self.data, output, self.settings, self.keys.base), self.cache)
+        files.send(spec(self.data, output, self.settings, self.keys.base), self.cache)
 
     def generate_output(self, writer: Any) -> None:
         # The results live until the last page: the cycle collector need not walk them again at every collection

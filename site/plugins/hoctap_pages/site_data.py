@@ -84,6 +84,8 @@ class DownloadData(Protocol):
     def results(self) -> ResultsInfo: ...
     def year(self, year: int) -> YearRows: ...
     def rubric(self, year: int) -> Rubric | None: ...
+    def release(self, year: int) -> None:
+        """The downloads are done with the year's rows."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,9 @@ class SiteData:
 
     def year(self, year: int) -> PublishedYear:
         return self.results.by_year[year]
+
+    def release(self, year: int) -> None:
+        """The pages still read it."""
 
     @cached_property
     def _made(self) -> dict[tuple[str, int], Any]:

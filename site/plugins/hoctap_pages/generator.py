@@ -67,19 +67,20 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
 
     def generate_context(self) -> None:
         WRITTEN.clear()
+        # `hoctap build` may start Pelican while its child still writes the folder (`scoring.results_gate`); the
+        # gate's variable is taken out of the environment first, so no process started from here inherits it.
+        gate = GateReader.from_environment()
         # The downloads' own process (`downloads_process`) starts now: it loads its modules while the results are read.
         self.files = DownloadsProcess()
         try:
-            self._read()
+            self._read(gate)
         except BaseException:
             self.files.abort()
             raise
 
-    def _read(self) -> None:
+    def _read(self, gate: GateReader | None) -> None:
         files = self.files
         assert files is not None
-        # `hoctap build` may start Pelican while its child still writes the folder (`scoring.results_gate`).
-        gate = GateReader.from_environment()
         if gate is not None:
             # Waiting anyway: Jinja compiles each template when first used, so compile them now.
             for name in self.env.list_templates(extensions=["html"]):

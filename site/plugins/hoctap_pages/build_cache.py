@@ -176,8 +176,8 @@ class BuildCache:
         return raw if content else None
 
     def changes_since(self, before: BuildCache) -> dict[str, Any]:
-        """What this cache learned since `before` (its `snapshot`), as plain JSON: so
-        a forked process's files reach the manifest its parent writes (`apply`)."""
+        """What this cache learned since `before` (its `snapshot`), as plain JSON: so the downloads process's
+        files reach the manifest the build writes (`apply`)."""
         return {"new": {rel: e.__dict__ for rel, e in self.new.items() if before.new.get(rel) is not e},
                 "extra": {k: v for k, v in self.extra.items() if before.extra.get(k) != v},
                 "reused": self.reused - before.reused, "written": self.written - before.written,

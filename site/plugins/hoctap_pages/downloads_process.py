@@ -12,7 +12,8 @@ made from them, one year at a time, checking they are the rows the build
 read. It answers with what the downloads page lists and what it told its
 build cache (`BuildCache.changes_since`), which the build's cache takes in.
 
-Its input is one JSON object (`spec`); its output one JSON object,
+Its input is one JSON object a line: `{"ready": folder, …}` once the folder is
+written (optional), then the `spec`; its output one JSON object,
 `{"listing": …, "cache": …}` or `{"error": message}`.
 """
 

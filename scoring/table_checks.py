@@ -150,13 +150,21 @@ class ColumnChecks(RawChecks):
 
     def __init__(self, cols: LevelsColumns, k: int, options: ScoringOptions) -> None:
         super().__init__(partial(row_checks, cols, k, options))
-        self._place = (cols, k, options)
+        self._place: tuple[LevelsColumns, int, ScoringOptions] | None = (cols, k, options)
         self._raw: dict[str, dict[str, Any]] | None = None
+
+    def _dict(self) -> dict[str, IndicatorCheck]:
+        built = self._data
+        if built is None:
+            built = super()._dict()
+            self._place = self._raw = None  # the objects stand for them now; the group's columns may go
+        return built
 
     @property
     def unread(self) -> dict[str, dict[str, Any]] | None:
         if self._data is not None:
             return None  # built: the objects stand for them
         if self._raw is None:
+            assert self._place is not None
             self._raw = row_checks_json(*self._place)
         return self._raw

@@ -10,8 +10,12 @@ published beside pages made from other figures.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -81,15 +85,29 @@ def test_a_year_changed_after_the_build_read_it_stops_the_build_in_vietnamese(da
         written_apart(told)
 
 
-def test_a_process_that_dies_fails_the_build_and_one_stopped_first_leaves_nothing(data: SiteData, tmp_path: Path) -> None:
+def test_a_process_that_dies_fails_the_build_and_one_aborted_stops_at_once(data: SiteData, tmp_path: Path) -> None:
     files = DownloadsProcess()
     files.proc.kill()
     files.send(spec(data, tmp_path, {}, "goc"), None)
-    with pytest.raises(DownloadsError, match="Không ghi được các tệp tải về"):
+    with pytest.raises(DownloadsError, match=r"Không ghi được các tệp tải về \(du-lieu/\): tiến trình dừng đột ngột"):
         files.result()
     files = DownloadsProcess()
-    files.abort()  # the build failed before it knew what to write
-    assert files.proc.returncode is not None and not (tmp_path / "du-lieu").exists()
+    files.send(blocked_spec(data, tmp_path), None)  # busy with a year's rows, as a national build's is for seconds
+    files.abort()  # the build failed meanwhile
+    assert files.proc.returncode == -signal.SIGKILL
+    assert not list((tmp_path / "ra").rglob("*.csv"))
+
+
+def blocked_spec(data: SiteData, tmp_path: Path) -> dict[str, Any]:
+    """A spec whose newest year (the first it reads) is a pipe nobody writes: the process waits there."""
+    told = spec(data, tmp_path / "ra", {}, "goc")
+    copy = tmp_path / "ket-qua"
+    shutil.copytree(told["folder"], copy)
+    newest = copy / f"ket-qua-{max(data.years)}.json"
+    newest.unlink()
+    os.mkfifo(newest)
+    told["folder"] = str(copy)
+    return told
 
 
 def test_a_results_folder_that_cannot_be_read_is_named(data: SiteData, tmp_path: Path) -> None:
@@ -130,3 +148,73 @@ def test_the_year_read_while_the_build_reads_is_the_newest_one_changed_and_is_no
     told = spec(data, second, settings, "goc-2")  # another base: every file is made again
     assert process.run(told, [held])["listing"] == written_apart(spec(data, tmp_path / "lan-3", {}, "goc-2"))
     assert newest not in read and sorted(read) == sorted(set(data.years) - {newest})
+
+
+def test_an_older_year_read_early_stays_held_while_the_newer_years_files_are_kept(
+        data: SiteData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corrected older year: the newer years' files are kept (their rows never read, each released), and the
+    older year read while the build read is the one written, not read again."""
+    first = tmp_path / "lan-1"
+    first.mkdir()
+    cache = BuildCache(output=first, previous=None)
+    written_apart(spec(data, first, {}, "goc"), cache)
+    oldest = min(data.years)
+    doc = json.loads(cache.extra[f"du-lieu:{oldest}"])
+    # As a correction leaves it: the previous files of that year were made from other data, under another key.
+    cache.extra[f"du-lieu:{oldest}"] = json.dumps({**doc, "key": "khac", "data": ["khac", "khac"]})
+    manifest = tmp_path / "manifest.json"
+    cache.write_manifest(manifest)
+    second = tmp_path / "lan-2"
+    second.mkdir()
+    settings = {"HOCTAP_PREVIOUS_OUTPUT": str(first), "HOCTAP_BUILD_MANIFEST": str(manifest),
+                "HOCTAP_BUILD_MANIFEST_OUT": str(tmp_path / "moi.json")}
+    told = spec(data, second, settings, "goc")
+    held = process.first_needed(Path(told["folder"]), settings)
+    assert held is not None and held.year == oldest
+
+    read: list[int] = []
+    real = process.load_year
+    monkeypatch.setattr(process, "load_year", lambda f, y: read.append(y) or real(f, y))
+    assert process.run(told, [held])["listing"] == written_apart(spec(data, tmp_path / "lan-3", {}, "goc"))
+    assert read == []
+    assert tree(second / "du-lieu") == tree(first / "du-lieu")
+
+
+HOLDER = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from hoctap_pages.downloads_process import DownloadsProcess
+from hoctap_pages.index_feeder import IndexFeeder
+files = DownloadsProcess()
+files.send(json.loads(sys.argv[3]), None)
+helpers = [files, IndexFeeder(__import__("pathlib").Path(sys.argv[2]))]
+print(" ".join(str(h.proc.pid) for h in helpers), flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_helper_processes_die_with_a_build_that_is_killed(data: SiteData, tmp_path: Path) -> None:
+    """`hoctap build` kills a Pelican it gives up on, and nothing of it runs then: its helpers must not go on
+    (the downloads process, busy and no longer reading its input, would write into a staging folder being
+    deleted)."""
+    told = blocked_spec(data, tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(ROOT_REPO / "site" / "plugins"), str(tmp_path),
+                               json.dumps(told)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    pids = [int(p) for p in holder.stdout.readline().split()]
+    assert len(pids) == 2 and all(alive(p) for p in pids)
+    holder.kill()
+    holder.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(p) for p in pids)
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, dead and not yet reaped by init, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

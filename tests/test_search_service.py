@@ -167,6 +167,15 @@ TRICKY = {
     "chart/index.html": (
         '<!doctype html><html lang="vi"><body><main data-pagefind-body><figure data-pagefind-ignore><svg>'
         '<title>Biểu đồ điểm</title><rect width="9"/></svg></figure><p>Kết quả từng năm</p></main></body></html>').encode(),
+    # What markupsafe writes and a parser would write back otherwise: escaped quotes at the end of a text and
+    # in an ignored image's alt text, an ampersand; and an ignored count inside a heading with an id (an anchor,
+    # whose text is the heading's whole text).
+    "escaped/index.html": (
+        '<!doctype html><html lang="vi"><head><title>Trường &#34;Hoa Sen&#34; &amp; Sở</title></head><body>'
+        '<main data-pagefind-body><h1>Trường &#34;Hoa Sen&#34;</h1><p>Khẩu hiệu &#34;Học suốt đời&#34;</p>'
+        '<h2 id="ket-qua">Kết quả <span data-pagefind-ignore>(12 <b>đơn vị</b>)</span> năm nay</h2>'
+        '<p>Lớp &#39;A&#39; &lt;1&gt;</p><div data-pagefind-ignore><img src="x.png" alt="Ảnh &#34;cổng&#34; &amp; sân">'
+        '<table><tr><td>9,5</td></tr></table></div><p>Cuối &#34;trang&#34;</p></main></body></html>').encode(),
 }
 
 

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -40,13 +38,18 @@ from scoring.results_folder import ResultsError
 from scoring.results_json import RejectedRow
 from scoring.rubric import Rubric
 
+from . import child_process
 from .build_cache import BuildCache
 from .downloads import write_downloads
 from .site_data import SiteData, rubric_for
 
-PLUGINS = Path(__file__).resolve().parent.parent
 # The settings a build cache is made from (`BuildCache.from_settings`).
 CACHE_SETTINGS = ("HOCTAP_PREVIOUS_OUTPUT", "HOCTAP_BUILD_MANIFEST", "HOCTAP_BUILD_MANIFEST_OUT")
+
+
+def _cache_settings(settings: dict[str, Any]) -> dict[str, str | None]:
+    """The build cache's settings as text: a setting given as a `Path` goes down the pipe too."""
+    return {k: None if settings.get(k) is None else str(settings[k]) for k in CACHE_SETTINGS}
 
 
 class DownloadsError(RuntimeError):
@@ -59,7 +62,7 @@ def spec(data: SiteData, output: Path, settings: dict[str, Any], base: str) -> d
     results = data.results
     return {
         "output": str(output), "folder": str(results.folder), "base": base,
-        "settings": {k: settings.get(k) for k in CACHE_SETTINGS},
+        "settings": _cache_settings(settings),
         "generated": results.generated.isoformat(), "province": results.province, "sample": results.sample,
         "years": [{"year": y.year, "rubric_id": y.rubric_id, "method": y.method, "sha": y.sha, "csv_sha": y.csv_sha,
                    "json_path": str(y.json_path), "csv_path": str(y.csv_path), "rows": len(y.results),
@@ -76,11 +79,8 @@ class DownloadsProcess:
         self.cache: BuildCache | None = None
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115  # lives as long as the process; closed in _end
         self.answer = tempfile.TemporaryFile()  # noqa: SIM115  # its answer may exceed a pipe: a file never blocks it
-        path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PLUGINS), path] if path else [str(PLUGINS)])}
         try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "hoctap_pages.downloads_process"], stdin=subprocess.PIPE,
-                                         stdout=self.answer, stderr=self.errors, env=env)
+            self.proc = child_process.start("downloads", stdout=self.answer, stderr=self.errors)
         except OSError as exc:
             self._end()
             raise DownloadsError(f"Không chạy được tiến trình ghi tệp tải về: {exc}") from exc
@@ -89,7 +89,7 @@ class DownloadsProcess:
     def ready(self, folder: Path, settings: dict[str, Any]) -> None:
         """The results folder is written: the process reads, while the build does, the newest year whose data
         changed since the previous build (the one it will need first), if any."""
-        self._say({"ready": str(folder), "settings": {k: settings.get(k) for k in CACHE_SETTINGS}})
+        self._say({"ready": str(folder), "settings": _cache_settings(settings)})
 
     def send(self, told: dict[str, Any], cache: BuildCache | None) -> None:
         """What to write (`spec`); `cache`: the build's, which takes in what the process told its own."""
@@ -229,7 +229,10 @@ class DataOnDisk:
         return rubric_for(self.by_year[year].rubric_id if year in self.by_year else None, year)
 
     def release(self, year: int) -> None:
-        self.rows.release()
+        """The downloads are done with `year`: its rows go if they are the ones held (a year read early, not yet
+        reached, stays)."""
+        if self.rows.held is not None and self.rows.held.year == year:
+            self.rows.release()
 
 
 def first_needed(folder: Path, settings: dict[str, Any]) -> PublishedYear | None:
@@ -284,7 +287,3 @@ def main() -> int:
     sys.stdout.buffer.write(orjson.dumps(answer))
     sys.stdout.buffer.flush()
     return 0 if "listing" in answer else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -19,21 +19,18 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import os
 import select
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
 
+from . import child_process
 from .pagefind_service import IndexService, SearchIndexError
 from .search_views import search_view
 
-# The folder that holds the plugin's package: the process imports it as the build's Pelican does.
-PLUGINS = Path(__file__).resolve().parent.parent
 WRITE_TIMEOUT_S = 1200
 
 
@@ -47,11 +44,8 @@ class IndexFeeder:
 
     def __init__(self, output: Path) -> None:
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115  # lives as long as the process; closed by stop()
-        path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PLUGINS), path] if path else [str(PLUGINS)])}
         try:
-            self.proc = subprocess.Popen([sys.executable, "-m", "hoctap_pages.index_feeder", str(output)],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=env)
+            self.proc = child_process.start("feeder", str(output), stdout=subprocess.PIPE, stderr=self.errors)
         except OSError as exc:
             self.errors.close()
             raise SearchIndexError(f"Không chạy được tiến trình lập chỉ mục: {exc}") from exc
@@ -101,6 +95,7 @@ class IndexFeeder:
         return self.errors.read().decode("utf-8", "replace").strip()[-2000:] or "tiến trình lập chỉ mục dừng đột ngột"
 
     def stop(self) -> None:
+        atexit.unregister(self.stop)
         if self.proc.poll() is None:
             with contextlib.suppress(OSError, ValueError):
                 self.stdin.close()  # the process ends at the end of its input, and stops Pagefind
@@ -152,7 +147,3 @@ def serve(output: Path, lines: BinaryIO, replies: BinaryIO) -> None:
     finally:
         if service is not None:
             service.stop()
-
-
-if __name__ == "__main__":
-    serve(Path(sys.argv[1]), sys.stdin.buffer, sys.stdout.buffer)

@@ -59,8 +59,8 @@ class IndexJob:
       settings, guidance pages or library versions): each page is handed to Pagefind as soon as it is
       written, and it indexes while the next ones are rendered;
     - otherwise, once the generator's pages are written (`pages_written`): the previous index is linked in
-      at the end when no page's search view changed (`same_views`), else every page is read back and
-      indexed while the downloads are written.
+      at the end when no page's search view changed (`same_views`), else the indexing process reads every
+      page back and indexes it while the build finishes (the downloads page, the sitemap).
     """
 
     def __init__(self, output_path: Path, cache: BuildCache | None, base: str = "") -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,6 +39,7 @@ from scoring.results_json import (
 )
 from scoring.rubric import Rubrics
 from scoring.text import nfc_all
+from scoring.two_processes import in_two
 
 CONTRACT_VERSION = 2
 
@@ -187,23 +189,31 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
         year_stamps.refresh(target, year)
         counts = {k: counts[k] + found[k] for k in counts}
     years = sorted({*report.years, *kept})
+    to_write: list[int] = []
     for year in report.years:
-        key = (year_keys or {}).get(year) or year_stamps.NO_KEY
-        if reuse and year_stamps.matches(target, year, key):
+        if reuse and year_stamps.matches(target, year, (year_keys or {}).get(year) or year_stamps.NO_KEY):
             if verify:
                 _verify_year(report, year, registry, rubrics, info, target)
             year_stamps.refresh(target, year)
-            continue
+        else:
+            to_write.append(year)
+
+    def write_year(year: int) -> list[Path]:
+        """The year's files, stamp and unit digests; the files whose bytes changed."""
         year_stamps.unstamp(target, year)
         *contents, doc = _year_files(report, year, registry, rubrics, info)
-        for path, content in zip(year_stamps.year_files(target, year), contents, strict=True):
-            if _atomic_write(path, content):
-                changed.append(path)
-        stamp = year_stamps.stamp(target, year, key, report.for_year(year).counts())
+        written = [path for path, content in zip(year_stamps.year_files(target, year), contents, strict=True)
+                   if _atomic_write(path, content)]
+        stamp = year_stamps.stamp(target, year, (year_keys or {}).get(year) or year_stamps.NO_KEY,
+                                  report.for_year(year).counts())
         _atomic_write(year_stamps.stamp_path(target, year), stamp.encode())
         units = year_stamps.units_record(target, year, year_stamps.unit_digests(doc))
         if units is not None:
             _atomic_write(year_stamps.units_path(target, year), units)
+        return written
+
+    rows = Counter(r.year for r in report.results)
+    changed += in_two(to_write, write_year, lambda y: rows[y] + 1)  # the years of a --full build, on both cores
     for stale in target.glob("ket-qua-*.*"):
         stem = stale.stem.removeprefix("ket-qua-")
         if stem.isdigit() and int(stem) not in years:

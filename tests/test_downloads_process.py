@@ -131,13 +131,14 @@ def test_the_year_read_while_the_build_reads_is_the_newest_one_changed_and_is_no
     settings = {"HOCTAP_PREVIOUS_OUTPUT": str(first), "HOCTAP_BUILD_MANIFEST": str(manifest),
                 "HOCTAP_BUILD_MANIFEST_OUT": str(tmp_path / "moi.json")}
     folder = Path(spec(data, first, {}, "goc")["folder"])
-    assert process.first_needed(folder, settings) is None  # every year's files were made from these very data
+    # Every year's files were made from these very data.
+    assert process.first_needed(folder, BuildCache.from_settings(settings, folder)) is None
 
     newest = max(data.years)
     doc = json.loads(cache.extra[f"du-lieu:{newest}"])
     cache.extra[f"du-lieu:{newest}"] = json.dumps({**doc, "data": ["khac", "khac"]})  # made from other data
     cache.write_manifest(manifest)
-    held = process.first_needed(folder, settings)
+    held = process.first_needed(folder, BuildCache.from_settings(settings, folder))
     assert held is not None and held.year == newest
 
     read: list[int] = []
@@ -146,8 +147,18 @@ def test_the_year_read_while_the_build_reads_is_the_newest_one_changed_and_is_no
     second = tmp_path / "lan-2"
     second.mkdir()
     told = spec(data, second, settings, "goc-2")  # another base: every file is made again
-    assert process.run(told, [held])["listing"] == written_apart(spec(data, tmp_path / "lan-3", {}, "goc-2"))
+    listing = written_apart(spec(data, tmp_path / "lan-3", {}, "goc-2"))
+    assert process.run(told, [held])["listing"] == listing
     assert newest not in read and sorted(read) == sorted(set(data.years) - {newest})
+
+    # The same through the process: told the folder is ready, then what to write.
+    fourth = tmp_path / "lan-4"
+    fourth.mkdir()
+    files = DownloadsProcess()
+    files.ready(folder, fourth, settings)
+    files.send(spec(data, fourth, settings, "goc-2"), None)
+    assert files.result() == listing
+    assert tree(fourth / "du-lieu") == tree(second / "du-lieu")
 
 
 def test_an_older_year_read_early_stays_held_while_the_newer_years_files_are_kept(
@@ -169,7 +180,7 @@ def test_an_older_year_read_early_stays_held_while_the_newer_years_files_are_kep
     settings = {"HOCTAP_PREVIOUS_OUTPUT": str(first), "HOCTAP_BUILD_MANIFEST": str(manifest),
                 "HOCTAP_BUILD_MANIFEST_OUT": str(tmp_path / "moi.json")}
     told = spec(data, second, settings, "goc")
-    held = process.first_needed(Path(told["folder"]), settings)
+    held = process.first_needed(Path(told["folder"]), BuildCache.from_settings(settings, second))
     assert held is not None and held.year == oldest
 
     read: list[int] = []

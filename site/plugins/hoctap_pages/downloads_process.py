@@ -86,10 +86,10 @@ class DownloadsProcess:
             raise DownloadsError(f"Không chạy được tiến trình ghi tệp tải về: {exc}") from exc
         atexit.register(self.abort)  # a build that fails before `result` leaves no process behind
 
-    def ready(self, folder: Path, settings: dict[str, Any]) -> None:
-        """The results folder is written: the process reads, while the build does, the newest year whose data
-        changed since the previous build (the one it will need first), if any."""
-        self._say({"ready": str(folder), "settings": _cache_settings(settings)})
+    def ready(self, folder: Path, output: Path, settings: dict[str, Any]) -> None:
+        """The results folder is written: the process reads, while the build does, the previous build's manifest
+        and the newest year whose data changed since that build (the one it will need first), if any."""
+        self._say({"ready": str(folder), "output": str(output), "settings": _cache_settings(settings)})
 
     def send(self, told: dict[str, Any], cache: BuildCache | None) -> None:
         """What to write (`spec`); `cache`: the build's, which takes in what the process told its own."""
@@ -235,11 +235,11 @@ class DataOnDisk:
             self.rows.release()
 
 
-def first_needed(folder: Path, settings: dict[str, Any]) -> PublishedYear | None:
-    """The newest year whose data is not what the previous build's downloads were made from (it will be read
-    first), read now; None when every year's is (the files may all be kept). A year changed meanwhile is
-    found by `_OneYear.of`'s check; one that cannot be read is left for the build to report."""
-    previous = BuildCache.from_settings(settings, folder)
+def first_needed(folder: Path, previous: BuildCache) -> PublishedYear | None:
+    """The newest year whose data is not what the previous build's downloads were made from (`previous`: this
+    build's cache, which holds what that build recorded) (it will be read first), read now; None when every
+    year's is (the files may all be kept). A year changed meanwhile is found by `_OneYear.of`'s check; one that
+    cannot be read is left for the build to report."""
     for year in reversed(year_stamps.written_years(folder)):
         found = year_stamps.digests(folder, year)
         try:
@@ -254,11 +254,14 @@ def first_needed(folder: Path, settings: dict[str, Any]) -> PublishedYear | None
     return None
 
 
-def run(told: dict[str, Any], held: list[PublishedYear] | None = None) -> dict[str, Any]:
+def run(told: dict[str, Any], held: list[PublishedYear] | None = None, cache: BuildCache | None = None,
+        ) -> dict[str, Any]:
     """Write the downloads `told` says; `held`: a year read already, handed over (the list is emptied: the
-    year goes when the downloads are done with it, not when this returns)."""
+    year goes when the downloads are done with it, not when this returns); `cache`: the build cache made from
+    the settings `told` holds, when made already."""
     output = Path(told["output"])
-    cache = BuildCache.from_settings(told["settings"], output)
+    if cache is None or cache.output != output:
+        cache = BuildCache.from_settings(told["settings"], output)
     before = cache.snapshot()
     with collector_paused():  # labels and cells by the hundred thousand; the workbooks' few cycles wait for the end
         listing = write_downloads(DataOnDisk(told, held.pop() if held else None), output, cache, told["base"])
@@ -268,15 +271,19 @@ def run(told: dict[str, Any], held: list[PublishedYear] | None = None) -> dict[s
 def main() -> int:
     try:
         held: list[PublishedYear] = []
+        cache: BuildCache | None = None
+        settings: Any = None
         for line in sys.stdin.buffer:  # `ready`, then `send`; an input that ends first is a build that stopped
             message = orjson.loads(line)
             if "ready" in message:
-                with collector_paused():
-                    found = first_needed(Path(message["ready"]), message["settings"])
+                settings = message["settings"]
+                with collector_paused():  # the previous manifest now, not once told what to write
+                    cache = BuildCache.from_settings(settings, Path(message["output"]))
+                    found = first_needed(Path(message["ready"]), cache)
                 held = [found] if found is not None else []
                 del found
                 continue
-            answer = run(message, held)
+            answer = run(message, held, cache if message["settings"] == settings else None)
             break
         else:
             return 1

@@ -85,13 +85,14 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
             # Waiting anyway: Jinja compiles each template when first used, so compile them now.
             for name in self.env.list_templates(extensions=["html"]):
                 self.env.get_template(name)
-        folder = results_folder(self.settings)
-        self.data = SiteData(load_results_folder(folder, gate, ready=lambda: files.ready(folder, self.settings)))
-        # Shared with every other generator: the banner, the authority and the plans appear on Pelican's pages too.
-        self.context["hoctap"] = common_context(self.data)
+        # The previous build's manifest and the code's key, before the results: while the gate is shut.
         output = Path(self.output_path)
         self.cache = CACHES[output.resolve()] = BuildCache.from_settings(self.settings, output)
         base = key_of(global_key(self.settings, Path(str(self.settings["THEME"]))), content_key(Path(self.path)))
+        folder = results_folder(self.settings)
+        self.data = SiteData(load_results_folder(folder, gate, ready=lambda: files.ready(folder, output, self.settings)))
+        # Shared with every other generator: the banner, the authority and the plans appear on Pelican's pages too.
+        self.context["hoctap"] = common_context(self.data)
         # Only Pelican's own page /van-ban/ shows the plans, and Pelican's pages are always rendered.
         shared = {k: v for k, v in self.context["hoctap"].items() if k != "plans"}
         self.base, self.keys = base, PageKeys(self.data, base, shared)
@@ -108,9 +109,8 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
             job = SEARCH.pop(output.resolve(), None)
             if job is not None:
                 job.abort()
-            raise
-        finally:
             gc.unfreeze()
+            raise
 
     def _write(self, writer: Any, output: Path) -> None:
         assert self.files is not None
@@ -119,10 +119,20 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
         except BaseException:
             self.files.abort()
             raise
-        # What the pages were made from is no longer needed while the search index is finished: the last
-        # references to the results (the pages and their closures went with `_write_pages`, the keys) go, and
-        # their memory with them.
-        self.data = self.keys = self.files = None
+        self.keys = self.files = None
+        job = SEARCH.get(output.resolve())
+        if job is not None and job.service is None:
+            # The previous index is likely kept: the results stay, frozen (no collection walks them), until the
+            # process ends (Pelican leaves without freeing them one by one, `hoctap.quiet_pelican`), unless
+            # Pagefind must index after all.
+            job.release = self._release
+        else:
+            self._release()
+
+    def _release(self) -> None:
+        """The results are no longer needed while the search index is finished: the last references to them
+        (the pages and their closures went with `_write_pages`, the keys) go, and their memory with them."""
+        self.data = None
         gc.unfreeze()
         give_back_memory()
 

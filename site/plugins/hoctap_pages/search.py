@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from .build_cache import BuildCache, key_of
@@ -72,6 +73,8 @@ class IndexJob:
         self.order: list[str] = []  # every page seen, in the order they are added
         self.service: IndexFeeder | None = None
         self.judged: tuple[dict[str, str], bool] | None = None  # the pages `_previous_serves` last judged, and how
+        # Called before indexing starts once the pages are written: the build frees what it no longer needs.
+        self.release: Callable[[], None] | None = None
 
     def begin(self, written: list[str] | None = None) -> None:
         """`written`: the pages Pelican wrote before the generator's (relative to the output; default: every
@@ -91,11 +94,19 @@ class IndexJob:
             self._feed(rel)
 
     def pages_written(self) -> None:
-        """The generator's pages are written: when the previous index cannot serve, start indexing them now."""
-        if self.service is None and self.cache is not None and not self._previous_serves(self._pages()):
+        """The generator's pages are written: when the previous index cannot serve, start indexing them now.
+
+        The pages it knows are every page in the output then (Pelican's own are told to `begin`, the theme's
+        files are not pages, and the static files are copied later): no need to walk the output's ten
+        thousand folders here, `finish` is told the final listing."""
+        if self.service is None and self.cache is not None and not self._previous_serves(self._pages(
+                [rel for rel in dict.fromkeys(self.order) if rel.endswith(".html")])):
             self._start()
 
     def _start(self) -> None:
+        if self.release is not None:
+            release, self.release = self.release, None
+            release()
         self.service = IndexFeeder(self.output)
         for rel in self.order:
             self._feed(rel)

@@ -118,7 +118,10 @@ def test_an_index_streamed_while_pages_are_written_equals_one_made_from_the_page
     write_site(afterwards)
     job = IndexJob(afterwards, None)
     job.order = ["huong-dan/cong-dan-hoc-tap/index.html", *ours]  # what `begin` and `page` would have noted
+    freed: list[int] = []
+    job.release = lambda: freed.append(len(freed))  # the build's results, kept while the index looked kept
     job.finish()
+    assert freed == [0] and job.release is None  # freed once, before indexing started
     assert tree(streamed / "pagefind") == tree(afterwards / "pagefind")
     assert len(records(streamed / "pagefind")) == 3
 
@@ -195,6 +198,21 @@ TRICKY = {
         '<!doctype html><html lang="vi"><head><title>Không cắt</title></head><body><main data-pagefind-body>'
         '<figure data-pagefind-ignore><!-- <h1>không</h1> --><p>Hình</p></figure><p>Giữa</p>'
         '<p data-pagefind-ignore>Đoạn ẩn<div id="khoi">Khối</div><p>Kết thúc</p></main></body></html>').encode(),
+    # From the review of the cut: an element inside that excludes all it holds (its heading and filter would show
+    # once it is dropped), `/>` on an HTML element (the slash is ignored: the element stays open), and an id
+    # written straight after a quoted value.
+    "all/index.html": (
+        '<!doctype html><html lang="vi"><head><title>Tất cả</title></head><body><main data-pagefind-body>'
+        '<div data-pagefind-ignore><div data-pagefind-ignore="all"><h1>Ẩn</h1>'
+        '<span data-pagefind-filter="khoi">X</span></div></div><p>Nội dung</p></main></body></html>').encode(),
+    "slash/index.html": (
+        '<!doctype html><html lang="vi"><head><title>Gạch chéo</title></head><body><main data-pagefind-body>'
+        '<div data-pagefind-ignore><div class="o"/>a</div>bỏ qua</div><h2 id="t"/>Tên</h2><p>Hết</p>'
+        '</main></body></html>').encode(),
+    "glued/index.html": (
+        '<!doctype html><html lang="vi"><head><title>Liền</title></head><body><main data-pagefind-body>'
+        '<div data-pagefind-ignore><span class="a"id="x">neo</span></div><h2 id="sau">Sau</h2><p>Hết</p>'
+        '</main></body></html>').encode(),
     "implied/index.html": (
         '<!doctype html><html lang="vi"><head><title>Ngầm</title></head><body><main data-pagefind-body><p>Mở</p>'
         '<p data-pagefind-ignore>Đoạn ẩn<div id="khoi">Khối</div><p>Kết thúc</p></main></body></html>').encode(),
@@ -226,7 +244,8 @@ def test_pagefind_makes_from_each_pages_search_view_the_index_it_makes_from_the_
     whole = {rel: raw for rel in html_pages(output) if b"data-pagefind-body" in (raw := (output / rel).read_bytes())}
     views = {rel: search_view(raw) for rel, raw in whole.items()}
     uncut = {rel for rel, raw in whole.items() if spliced_view(raw) is None}
-    assert uncut == ({"uncut/index.html", "implied/index.html"} if site == "tricky" else set())
+    assert uncut == ({f"{name}/index.html" for name in ("uncut", "implied", "all", "slash", "glued")}
+                     if site == "tricky" else set())
     assert len(whole) >= 2
     assert sum(map(len, views.values())) < sum(map(len, whole.values()))
     made = index_of(output, views, tmp_path / "tu-ban-rut-gon")

@@ -46,6 +46,26 @@ def test_a_failure_in_the_copy_is_raised_here_as_it_was() -> None:
     assert raised.value.errno == errno.ENOSPC
 
 
+class TwoPartError(Exception):
+    """An exception pickle writes but cannot rebuild (its constructor takes two arguments, its args hold one)."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+
+
+@needs_fork
+def test_an_exception_the_copy_cannot_send_comes_back_in_its_words() -> None:
+    here = os.getpid()
+
+    def work(i: int) -> list[int]:
+        if os.getpid() != here:
+            raise TwoPartError("ket-qua-2025.json", "không ghi được")
+        return [i]
+
+    with pytest.raises(RuntimeError, match=r"TwoPartError: ket-qua-2025\.json: không ghi được"):
+        in_two([1, 2], work, weight=lambda i: 1)
+
+
 @needs_fork
 def test_a_copy_that_dies_without_answering_fails_the_work_in_vietnamese() -> None:
     here = os.getpid()

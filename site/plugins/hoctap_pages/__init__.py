@@ -7,6 +7,7 @@ and, once everything is written, the sitemap and the Pagefind index.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,10 @@ def finalize(pelican: Any) -> None:
     manifest = pelican.settings.get("HOCTAP_BUILD_MANIFEST_OUT")
     if cache is not None and manifest:
         cache.write_manifest(Path(str(manifest)))
+    if job is not None and job.release is not None:
+        # The results were kept frozen for the end of the build (`HoctapGenerator._write`): collectable again, for
+        # a process that goes on (`pelican --autoreload`) rather than leaving at once as `hoctap build`'s does.
+        gc.unfreeze()
 
 
 def register() -> None:

@@ -92,9 +92,9 @@ class IndexFeeder:
         except orjson.JSONDecodeError:
             reply = {}
         if isinstance(reply, dict) and isinstance(reply.get("ok"), int):
-            self.stop()
+            self.stop(wait=10)
             return int(reply["ok"])
-        self.stop()
+        self.stop(wait=10 if line else 0)
         told = reply.get("error") if isinstance(reply, dict) else None
         raise SearchIndexError(str(told) if told else f"Pagefind thất bại: {self._why()}")
 
@@ -104,13 +104,14 @@ class IndexFeeder:
         self.errors.seek(0)
         return self.errors.read().decode("utf-8", "replace").strip()[-2000:] or "tiến trình lập chỉ mục dừng đột ngột"
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0.0) -> None:
+        """End the process: it has answered and ends by itself (`wait`: for how long), or the build failed and it
+        is killed, not told (the names not yet handed over would be flushed into a pipe a hung process no
+        longer reads). Pagefind, its child, ends at the end of its input."""
         atexit.unregister(self.stop)
         if self.proc.poll() is None:
-            with contextlib.suppress(OSError, ValueError):
-                self.stdin.close()  # the process ends at the end of its input, and stops Pagefind
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=wait)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

@@ -29,8 +29,11 @@ import re
 # A start tag, with its attributes (quoted values may hold '>'; markupsafe escapes '<' in them).
 _START = re.compile(
     rb"""<([A-Za-z][A-Za-z0-9:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>""")
-_ATTRIBUTE = re.compile(rb"""([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_ATTRIBUTE = re.compile(rb"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _IGNORE = b"data-pagefind-ignore"
+# Values of the attribute that ignore an element's text only; any other (`all`) excludes everything inside it,
+# metadata and filters included, which the cut regions do not keep track of.
+_TEXT_ONLY = frozenset({b"", b"index", b"true"})
 # An anchor's text (an element with an id) is its text through inline elements, an ignored one's inline
 # children included: only an ignored region that is one of these (blocks to Pagefind, each tried) can be reduced.
 BLOCKS = frozenset({
@@ -40,7 +43,8 @@ BLOCKS = frozenset({
 # What would make counting tags wrong: comments, CDATA, processing instructions (any `<!` but the doctype),
 # and elements whose content is not markup, unless empty of tags (a script loaded from a file).
 _MARKUP_DECLARATION = re.compile(rb"<[!?](?!doctype[\s>])")
-_RAW_TEXT = re.compile(rb"<(script|style|textarea|xmp|iframe|noembed|noframes|noscript|plaintext|template)[\s/>]")
+_RAW_TEXT = re.compile(
+    rb"<(script|style|title|textarea|xmp|iframe|noembed|noframes|noscript|plaintext|template)[\s/>]")
 # Elements whose end tag may be left out (and so not counted): a region inside which one starts is not cut.
 _OPTIONAL_END = frozenset({
     b"p", b"li", b"dt", b"dd", b"tr", b"td", b"th", b"thead", b"tbody", b"tfoot", b"option", b"optgroup",
@@ -52,7 +56,9 @@ _VOID = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"i
 # literal at a time: a regular expression of alternatives would try every position of a 50 KB page.
 _MAYBE_READ = tuple(re.compile(p) for p in (rb"<h1[\s/>]", rb"<img[\s/>]", rb"<title[\s/>]", rb"id(?=[\s=/>])",
                                              rb"data-pagefind"))
-_SPACE = frozenset(b" \t\n\r\f")
+# What may come before an attribute's name: a space, or the quote ending the value before (a tag `_START` cannot
+# read, so not cut).
+_AFTER = frozenset(b" \t\n\r\f\"'")
 
 _PHRASING = frozenset({
     b"a", b"abbr", b"b", b"bdi", b"bdo", b"br", b"cite", b"code", b"data", b"dfn", b"em", b"i", b"img", b"kbd",
@@ -84,13 +90,14 @@ def spliced_view(raw: bytes) -> bytes | None:
                 if lt != -1 and raw.find(b">", lt, hit) == -1:
                     return None  # inside a tag it cannot read
                 continue  # in text
-            if tag.end() <= hit or _IGNORE not in _attributes(tag):
+            attributes = _attributes(tag)
+            if tag.end() <= hit or _IGNORE not in attributes:
                 continue  # in text, or in an attribute's value
             name = tag.group(1).lower()
             end = _element_end(low, tag)
             pos = end
-            if name not in BLOCKS or _with_text(tag):
-                continue  # kept whole: an anchor's text may read it, or Pagefind reads its text
+            if name not in BLOCKS or _with_text(tag) or attributes[_IGNORE].lower() not in _TEXT_ONLY:
+                continue  # kept whole: an anchor's text may read it, Pagefind reads its text, or it excludes all
             close = raw.rfind(b"<", tag.end(), end)
             out += [raw[done:lt], tag.group(0), *_still_read(raw, low, tag.end(), close, titled), raw[close:end]]
             done = end
@@ -120,7 +127,7 @@ def _still_read(raw: bytes, low: bytes, start: int, stop: int, titled: bool) -> 
     kept: list[bytes] = []
     skip = last = start
     for at in marks:
-        if at < skip or (low[at] == ord("i") and low[at - 1] not in _SPACE):
+        if at < skip or (low[at] == ord("i") and low[at - 1] not in _AFTER):
             continue  # inside an element kept whole, or an "id" that is no attribute's name
         lt = at if low[at] == ord("<") else raw.rfind(b"<", last, at)
         if lt == -1 or lt < last:
@@ -134,6 +141,8 @@ def _still_read(raw: bytes, low: bytes, start: int, stop: int, titled: bool) -> 
             continue  # in text
         last = tag.end()
         name, names = tag.group(1).lower(), _attributes(tag)
+        if names.get(_IGNORE, b"").lower() not in _TEXT_ONLY:
+            raise UnsureError  # an element inside that excludes what it holds: it would have to stay whole
         pagefind = any(n.startswith(b"data-pagefind") and n != _IGNORE for n in names)
         if not (pagefind or b"id" in names or name in (b"h1", b"img") or (name == b"title" and not titled)):
             continue
@@ -143,7 +152,7 @@ def _still_read(raw: bytes, low: bytes, start: int, stop: int, titled: bool) -> 
                 raise UnsureError
             kept.append(raw[lt:end])
             skip = last = end
-        elif tag.group(3) or name in _VOID:
+        elif _closed(low, tag):
             kept.append(tag.group(0))
         else:
             kept.append(tag.group(0) + b"</" + tag.group(1) + b">")
@@ -156,8 +165,26 @@ def _with_text(tag: re.Match[bytes]) -> bool:
     return name in (b"h1", b"title") or any(n.startswith(b"data-pagefind") and n != _IGNORE for n in _attributes(tag))
 
 
-def _attributes(tag: re.Match[bytes]) -> list[bytes]:
-    return [m.group(1).lower() for m in _ATTRIBUTE.finditer(tag.group(2))]
+def _attributes(tag: re.Match[bytes]) -> dict[bytes, bytes]:
+    """The tag's attributes, by lowercase name (the first of a name wins, as in HTML), with their values."""
+    found: dict[bytes, bytes] = {}
+    for m in _ATTRIBUTE.finditer(tag.group(2)):
+        found.setdefault(m.group(1).lower(), m.group(2) or m.group(3) or m.group(4) or b"")
+    return found
+
+
+def _closed(low: bytes, tag: re.Match[bytes]) -> bool:
+    """Whether the element ends with its start tag: a void element, or one written `<x/>` inside SVG or MathML
+    (in HTML the slash is ignored, and an element written so is open: `UnsureError`)."""
+    if tag.group(1).lower() in _VOID:
+        return True
+    if not tag.group(3):
+        return False
+    at = tag.start()
+    if max(low.rfind(b"<svg", 0, at), low.rfind(b"<math", 0, at)) > max(low.rfind(b"</svg", 0, at),
+                                                                         low.rfind(b"</math", 0, at)):
+        return True
+    raise UnsureError
 
 
 def _element_end(low: bytes, tag: re.Match[bytes]) -> int:
@@ -165,7 +192,7 @@ def _element_end(low: bytes, tag: re.Match[bytes]) -> int:
     lowercased); `UnsureError` when they do not balance, or when its end tag may have been left out and something
     but text and phrasing is inside."""
     name = tag.group(1).lower()
-    if tag.group(3) or name in _VOID:
+    if _closed(low, tag):
         return tag.end()
     depth = 1
     for m in _tags_of(name).finditer(low, tag.end()):
@@ -182,7 +209,7 @@ def _element_end(low: bytes, tag: re.Match[bytes]) -> int:
             opened = _START.match(low, m.start())
             if opened is None:
                 break
-            if not opened.group(3):
+            if not _closed(low, opened):
                 depth += 1
     raise UnsureError
 

@@ -292,7 +292,7 @@ def test_a_page_the_process_cannot_read_is_named_in_vietnamese(tmp_path: Path) -
     feeder = IndexFeeder(tmp_path)
     feeder.add("index.html")
     feeder.add("khong-co/index.html")
-    with pytest.raises(SearchIndexError, match=r"khong-co/index\.html"):
+    with pytest.raises(SearchIndexError, match=r"Không đọc được trang khong-co/index\.html để lập chỉ mục"):
         feeder.write(tmp_path / "pagefind")
     assert feeder.proc.returncode is not None and not (tmp_path / "pagefind" / "pagefind.js").exists()
 

@@ -136,12 +136,12 @@ def serve(output: Path, lines: BinaryIO, replies: BinaryIO) -> None:
         for line in lines:
             kind, value = orjson.loads(line)
             if kind == "page":
-                raw = (output / value).read_bytes()
-                if b"data-pagefind-body" in raw:
-                    try:
-                        view = search_view(raw)
-                    except Exception as exc:  # lxml's parser errors are not ValueErrors
-                        raise SearchIndexError(f"Không đọc được trang {value} để lập chỉ mục: {exc}") from None
+                try:
+                    raw = (output / value).read_bytes()
+                    view = search_view(raw) if b"data-pagefind-body" in raw else None
+                except Exception as exc:  # a page gone, or one the cut cannot take (a bug): named, in Vietnamese
+                    raise SearchIndexError(f"Không đọc được trang {value} để lập chỉ mục: {exc}") from None
+                if view is not None:
                     service.add(value, view)
                     fed += 1
             elif kind == "write":

@@ -160,7 +160,7 @@ def _still_read(raw: bytes, low: bytes, start: int, stop: int, titled: bool) -> 
 
 
 def _with_text(tag: re.Match[bytes]) -> bool:
-    """Whether Pagefind reads the element's text inside an ignored region (as `search_views._WITH_TEXT`)."""
+    """Whether Pagefind reads the element's text inside an ignored region: an h1, a title, metadata, a filter."""
     name = tag.group(1).lower()
     return name in (b"h1", b"title") or any(n.startswith(b"data-pagefind") and n != _IGNORE for n in _attributes(tag))
 

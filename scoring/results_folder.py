@@ -179,11 +179,14 @@ def kept_years(target: Path, year_keys: Mapping[int, str] | None, needed: Callab
 def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubrics, target: Path,
                           info: PublicationInfo, year_keys: Mapping[int, str] | None, *,
                           reuse: bool, verify: bool, kept: Collection[int]) -> tuple[list[Path], dict[str, int]]:
+    def key(year: int) -> str:
+        return (year_keys or {}).get(year) or year_stamps.NO_KEY
+
     target.mkdir(parents=True, exist_ok=True)
     changed: list[Path] = []
     counts = report.counts()
     for year in kept:
-        found = year_stamps.kept_counts(target, year, (year_keys or {}).get(year) or year_stamps.NO_KEY)
+        found = year_stamps.kept_counts(target, year, key(year))
         if found is None or year in report.years:
             raise ResultsError(f"Tệp kết quả năm {year} đã bị thay đổi trong lúc đánh giá: hãy chạy lại.")
         year_stamps.refresh(target, year)
@@ -191,7 +194,7 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
     years = sorted({*report.years, *kept})
     to_write: list[int] = []
     for year in report.years:
-        if reuse and year_stamps.matches(target, year, (year_keys or {}).get(year) or year_stamps.NO_KEY):
+        if reuse and year_stamps.matches(target, year, key(year)):
             if verify:
                 _verify_year(report, year, registry, rubrics, info, target)
             year_stamps.refresh(target, year)
@@ -204,8 +207,7 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
         *contents, doc = _year_files(report, year, registry, rubrics, info)
         written = [path for path, content in zip(year_stamps.year_files(target, year), contents, strict=True)
                    if _atomic_write(path, content)]
-        stamp = year_stamps.stamp(target, year, (year_keys or {}).get(year) or year_stamps.NO_KEY,
-                                  report.for_year(year).counts())
+        stamp = year_stamps.stamp(target, year, key(year), report.for_year(year).counts())
         _atomic_write(year_stamps.stamp_path(target, year), stamp.encode())
         units = year_stamps.units_record(target, year, year_stamps.unit_digests(doc))
         if units is not None:

@@ -13,9 +13,9 @@ Only `data-pagefind-body` regions are indexed (the main content of result,
 unit, criteria and guidance pages); tables, charts and counts are marked
 `data-pagefind-ignore`: people search for units and texts, not figures.
 Pagefind is handed each page's search view (`search_view`: the page with its
-ignored regions reduced to what Pagefind still reads there), for a fifth of
-Pagefind's work (the index it gives is the whole pages' on the sample sites,
-not in every case: see `search_view`). So an incremental build keeps the
+ignored regions cut down to what Pagefind still reads there, or the whole
+page when they cannot be cut for certain), which gives the same index for a
+fifth of Pagefind's work. So an incremental build keeps the
 previous index when every page Pagefind reads has the same search view as
 before, which is what a corrected figure changes; indexing the whole site
 again takes most of a national rebuild otherwise. A failure stops the build:

@@ -96,7 +96,7 @@ def spliced_view(raw: bytes) -> bytes | None:
             name = tag.group(1).lower()
             end = _element_end(low, tag)
             pos = end
-            if name not in BLOCKS or _with_text(tag) or attributes[_IGNORE].lower() not in _TEXT_ONLY:
+            if name not in BLOCKS or _with_text(name, attributes) or attributes[_IGNORE].lower() not in _TEXT_ONLY:
                 continue  # kept whole: an anchor's text may read it, Pagefind reads its text, or it excludes all
             close = raw.rfind(b"<", tag.end(), end)
             out += [raw[done:lt], tag.group(0), *_still_read(raw, low, tag.end(), close, titled), raw[close:end]]
@@ -143,10 +143,10 @@ def _still_read(raw: bytes, low: bytes, start: int, stop: int, titled: bool) -> 
         name, names = tag.group(1).lower(), _attributes(tag)
         if names.get(_IGNORE, b"").lower() not in _TEXT_ONLY:
             raise UnsureError  # an element inside that excludes what it holds: it would have to stay whole
-        pagefind = any(n.startswith(b"data-pagefind") and n != _IGNORE for n in names)
-        if not (pagefind or b"id" in names or name in (b"h1", b"img") or (name == b"title" and not titled)):
+        with_text = _with_text(name, names)
+        if not (with_text or b"id" in names or name == b"img" or (name == b"title" and not titled)):
             continue
-        if _with_text(tag):
+        if with_text:
             end = _element_end(low, tag)
             if end > stop:
                 raise UnsureError
@@ -159,10 +159,10 @@ def _still_read(raw: bytes, low: bytes, start: int, stop: int, titled: bool) -> 
     return kept
 
 
-def _with_text(tag: re.Match[bytes]) -> bool:
-    """Whether Pagefind reads the element's text inside an ignored region: an h1, a title, metadata, a filter."""
-    name = tag.group(1).lower()
-    return name in (b"h1", b"title") or any(n.startswith(b"data-pagefind") and n != _IGNORE for n in _attributes(tag))
+def _with_text(name: bytes, attributes: dict[bytes, bytes]) -> bool:
+    """Whether Pagefind reads the text of an element (`name` lowercase, its `_attributes`) inside an ignored
+    region: an h1, a title, metadata, a filter, a sort."""
+    return name in (b"h1", b"title") or any(n.startswith(b"data-pagefind") and n != _IGNORE for n in attributes)
 
 
 def _attributes(tag: re.Match[bytes]) -> dict[bytes, bytes]:

@@ -143,10 +143,10 @@ def _still_read(raw: bytes, low: bytes, start: int, stop: int, titled: bool) -> 
         name, names = tag.group(1).lower(), _attributes(tag)
         if names.get(_IGNORE, b"").lower() not in _TEXT_ONLY:
             raise UnsureError  # an element inside that excludes what it holds: it would have to stay whole
-        with_text = _with_text(name, names)
-        if not (with_text or b"id" in names or name == b"img" or (name == b"title" and not titled)):
+        pagefind = any(n.startswith(b"data-pagefind") and n != _IGNORE for n in names)
+        if not (pagefind or b"id" in names or name in (b"h1", b"img") or (name == b"title" and not titled)):
             continue
-        if with_text:
+        if pagefind or name in (b"h1", b"title"):  # `_with_text`, from what is known already
             end = _element_end(low, tag)
             if end > stop:
                 raise UnsureError

@@ -49,8 +49,8 @@ def _publish_report(report: ScoreReport, label: str) -> None:
             print(line)
 
 
-def _intake(args: argparse.Namespace, project: Project) -> pipeline.Intake:
-    intake = pipeline.collect(project, args.source, args.spreadsheet, offline=args.offline)
+def _intake(args: argparse.Namespace, project: Project, *, defer: bool = False) -> pipeline.Intake:
+    intake = pipeline.collect(project, args.source, args.spreadsheet, offline=args.offline, defer=defer)
     if intake.collected.skipped:
         print(f"Lưu ý: bỏ qua {len(intake.collected.skipped)} tệp không phải nguồn dữ liệu (.xlsx, .csv): "
               + ", ".join(intake.collected.skipped[:10]) + ("…" if len(intake.collected.skipped) > 10 else ""),
@@ -145,7 +145,8 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
     Runs in a process of its own (`_apart`); returns what to say once the site is built. `gate`: where to say
     which years' files stay as they are, for the Pelican already waiting to read them (`scoring.results_gate`).
     """
-    intake = _intake(args, project)
+    # A rebuild reads a source file only once it knows the file holds a year to score again.
+    intake = _intake(args, project, defer=not report_first)
     reg = None
     if report_first:
         reg = pipeline.registry(project)  # read once: scored and written with the same registry
@@ -154,6 +155,7 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         say_kept(gate, ())  # every year is scored: nothing for Pelican to read before the gate opens
         print(text_report(report, intake.label) + "\n", flush=True)
         _publish_report(report, intake.label)
+        done = _results(args, project, intake, report, reg)
     else:
         # Sources, registry, decisions, settings and rules as when the results were written: nothing to score.
         current = None if args.full else pipeline.current_counts(project, pipeline.inputs_digest(project, intake))
@@ -167,9 +169,11 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         year_keys = pipeline.year_inputs(project, intake)
         kept = {} if args.full else pipeline.kept_years(project, year_keys)
         say_kept(gate, kept)
+        pipeline.read_scored_sources(intake, reg, kept)
         report = pipeline.score_intake(intake, project, reg, kept)
-        return _results(args, project, intake, report, reg, year_keys=year_keys, kept=kept)
-    return _results(args, project, intake, report, reg)
+        done = _results(args, project, intake, report, reg, year_keys=year_keys, kept=kept)
+    pipeline.remember_sources(project, intake)
+    return done
 
 
 def _early_site(args: argparse.Namespace, project: Project, gate: tuple[int, int] | None) -> SiteJob | None:

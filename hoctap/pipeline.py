@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hoctap import clock
+from hoctap import clock, source_years
 from hoctap.project import Project, ProjectError
 from hoctap.settings import LocalDeadline
 from intake.errors import IntakeError
@@ -50,6 +50,8 @@ class Intake:
     snapshot: Snapshot | None = None  # the archived pull, when one was read
     spreadsheet_id: str | None = None
     tabs_checked: bool = False  # `check_tabs` ran: the wide table may be built (it is built once)
+    unread: source_years.Unread | None = None  # sources left unread until the years to score are known
+    held: list[tuple[int, ...]] | None = None  # per source, the year codes it holds (`year_inputs`)
 
 
 def rubrics(project: Project) -> Rubrics:
@@ -69,11 +71,21 @@ def _snapshot_record(snap: Snapshot) -> SourceRecord:
 
 
 def collect(project: Project, source: Path | None = None, spreadsheet: str | None = None, *,
-            offline: bool = False, when: datetime | None = None) -> Intake:
-    """Read the source the user named, else the configured spreadsheet, else the embedded sample."""
+            offline: bool = False, when: datetime | None = None, defer: bool = False) -> Intake:
+    """Read the source the user named, else the configured spreadsheet, else the embedded sample.
+
+    `defer` (a rebuild): a source file whose years the last build recorded is hashed, not read, until
+    `read_scored_sources` knows whether it holds a year to score again (`hoctap.source_years`)."""
     when = when or clock.now()
+
+    def files(path: Path, sample: bool, label: str) -> Intake:
+        if not defer:
+            return Intake(read_source(path, when), sample=sample, label=label)
+        collected, unread = source_years.read_deferring(path, when, project.state_dir, _code_fingerprint().hex())
+        return Intake(collected, sample=sample, label=label, unread=unread)
+
     if source is not None:
-        return Intake(read_source(source, when), sample=False, label=str(source))
+        return files(source, False, str(source))
     spreadsheet = spreadsheet or project.settings.spreadsheet_id
     if spreadsheet:
         from intake import sheets_pull  # gspread is only imported when a spreadsheet is used
@@ -95,8 +107,7 @@ def collect(project: Project, source: Path | None = None, spreadsheet: str | Non
         title = subs[0].origin.file if subs else None
         return Intake(out, sample=False, label=f"bảng tính Google {spreadsheet}", sheet_title=title, snapshot=snap,
                       spreadsheet_id=spreadsheet)
-    sample = project.path("sample_dir")
-    return Intake(read_source(sample, when), sample=True, label="dữ liệu mẫu")
+    return files(project.path("sample_dir"), True, "dữ liệu mẫu")
 
 
 def deadline_rule(project: Project) -> Callable[[int, Rubric], Deadline]:
@@ -264,26 +275,36 @@ def year_inputs(project: Project, intake: Intake) -> dict[int, str] | None:
     if not intake.tabs_checked and any(True for _ in intake.collected.submissions.objects()):
         check_tabs(intake, registry(project))
     frame = intake.collected.submissions.frame()
-    if sum(s.rows for s in sources) != len(frame):
+    intake.held = held = source_years.source_year_codes(intake.collected, intake.unread,
+                                                        codes(raw(frame, "year"), parse_year))
+    if held is None:
         return None
-    years = codes(raw(frame, "year"), parse_year)
     earliest: list[tuple[int, str]] = []
-    start = 0
-    for source in sources:
-        held = years[start:start + source.rows]
-        start += source.rows
-        if held.size:
-            first = int(held.min()) if (held >= 0).all() else -1
-            earliest.append((first, f"{source.origin}={source.sha256};"))
+    for source, years in zip(sources, held, strict=True):
+        if years:
+            earliest.append((years[0] if years[0] >= 0 else -1, f"{source.origin}={source.sha256};"))
     settled = _settled_inputs(project, intake)
     out: dict[int, str] = {}
-    for y in sorted({int(v) for v in years if v >= 0}):
+    for y in sorted({y for years in held for y in years if y >= 0}):
         h = settled.copy()
         for first, record in earliest:
             if first <= y:
                 h.update(record.encode())
         out[y] = h.hexdigest()
     return out
+
+
+def read_scored_sources(intake: Intake, reg: Registry, kept: Collection[int] | None) -> None:
+    """Read the sources `collect(defer=True)` left unread that hold a year not `kept` (all when None): the
+    scorer needs their rows. The others hold kept years only, whose files stay as written."""
+    if intake.unread is not None:
+        source_years.read_needed(intake.collected, intake.unread, reg, kept)
+
+
+def remember_sources(project: Project, intake: Intake) -> None:
+    """Record what each source held (`year_inputs` found it), for the next build's `collect(defer=True)`."""
+    if intake.held is not None:
+        source_years.remember(project.state_dir, _code_fingerprint().hex(), intake.collected, intake.held)
 
 
 def current_counts(project: Project, digest: str) -> Mapping[str, int] | None:
@@ -321,6 +342,7 @@ def write_results(project: Project, report: ScoreReport, intake: Intake, reg: Re
         changed, counts = write_results_folder(report, reg, options.rubrics, project.results_dir, info, year_keys,
                                                reuse=reuse, kept=list(kept or {}), verify=verify)
         if verify and kept:  # the kept years too: every year scored again, compared with the files kept
+            read_scored_sources(intake, reg, None)
             results_folder.verify_kept(score_intake(intake, project, reg), kept, reg, options.rubrics,
                                        project.results_dir, info)
     except OSError as exc:

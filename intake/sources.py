@@ -47,26 +47,52 @@ def _files(path: Path) -> list[Path]:
     raise IntakeError(f"Không tìm thấy nguồn dữ liệu {path}.")
 
 
-def read_source(path: Path, when: datetime) -> Collected:
-    """An agency workbook, a wide CSV, or a folder holding any number of them."""
-    out = Collected()
+@dataclass(frozen=True)
+class SourceFile:
+    """One source's bytes, hashed but not yet read as submissions: a rebuild reads only the sources holding a
+    year it scores again (`hoctap.source_years`)."""
+
+    origin: str
+    kind: str  # the reader's: "csv" or "xlsx"
+    content: bytes
+    sha256: str
+
+    def read(self) -> Sequence[Submission]:
+        return READERS[f".{self.kind}"](self.content, self.origin)
+
+    def record(self, when: datetime, rows: int) -> SourceRecord:
+        return SourceRecord(self.sha256, self.origin, self.kind, when.isoformat(timespec="seconds"), rows)
+
+
+def source_files(path: Path) -> tuple[list[SourceFile], list[str]]:
+    """The source files of `path` (a file, or a folder of them), in reading order, and the other files of the
+    folder, which are not sources. A spreadsheet hoctap does not read stops the run."""
+    found: list[SourceFile] = []
+    skipped: list[str] = []
     for file in _files(path):
         suffix = file.suffix.lower()
-        reader = READERS.get(suffix)
-        if reader is None:
+        if suffix not in READERS:
             if path.is_file() or suffix in REFUSED:
                 kind = f" (tệp {REFUSED[suffix]})" if suffix in REFUSED else ""
                 raise IntakeError(f"{file.name}{kind}: chỉ đọc được tệp .xlsx hoặc .csv; hãy lưu lại thành .xlsx "
                                   "(Excel: Tệp → Lưu thành → Sổ làm việc Excel) rồi chạy lại.")
-            out.skipped.append(file.relative_to(path).as_posix())
+            skipped.append(file.relative_to(path).as_posix())
             continue
         try:
             content = file.read_bytes()
         except OSError as exc:
             raise IntakeError(f"Không đọc được {file}: {exc.strerror or exc}.") from None
         origin = file.name if path.is_file() else file.relative_to(path).as_posix()
-        subs = reader(content, origin)
-        out.sources.append(SourceRecord(hashlib.sha256(content).hexdigest(), origin, file.suffix.lower().lstrip("."),
-                                        when.isoformat(timespec="seconds"), len(subs)))
+        found.append(SourceFile(origin, suffix.lstrip("."), content, hashlib.sha256(content).hexdigest()))
+    return found, skipped
+
+
+def read_source(path: Path, when: datetime) -> Collected:
+    """An agency workbook, a wide CSV, or a folder holding any number of them."""
+    files, skipped = source_files(path)
+    out = Collected(skipped=skipped)
+    for file in files:
+        subs = file.read()
+        out.sources.append(file.record(when, len(subs)))
         out.submissions.extend(subs)
     return out

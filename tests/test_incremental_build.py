@@ -369,3 +369,77 @@ def test_the_folders_made_before_a_rebuild_are_every_folder_of_the_last_one_and_
     assert not staging.exists()
     (moved,) = (project / ".hoctap" / "trang" / "da-thay").iterdir()
     assert moved.name.startswith(staging.name) and (moved / "don-vi").is_dir()
+
+
+def _scored(report: Any) -> tuple[Any, ...]:
+    from scoring.results_json import rejected_to_json, row_to_json
+
+    return (report.counts(), [row_to_json(r) for r in report.results], [rejected_to_json(r) for r in report.rejected])
+
+
+def test_a_rebuild_reads_only_the_sources_holding_a_year_it_scores_again(project: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last build recorded what each source file held: a rebuild hashes every file but reads only those it has
+    no record of, then those holding a year it scores again; its keys, kept years and report are those of
+    reading everything."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)  # the day is in every year's key, as in `hoctap`
+    proj = Project.open(project=project)
+    reg = pipeline.registry(proj)
+    nothing_new = pipeline.collect(proj, project / "nguon", defer=True)
+    everything = pipeline.collect(proj, project / "nguon")
+    assert nothing_new.unread is not None and not nothing_new.unread.read
+    assert len(nothing_new.collected.submissions) == 0
+    assert nothing_new.collected.sources == everything.collected.sources  # rows and hashes, as if read
+    edit_csv(project / "nguon" / "ket-qua-2025.csv",
+             lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
+                           for i, r in enumerate(rows)])
+    intake = pipeline.collect(proj, project / "nguon", defer=True)
+    everything = pipeline.collect(proj, project / "nguon")
+    assert intake.unread is not None
+    assert [intake.collected.sources[i].origin for i in intake.unread.read] == ["ket-qua-2025.csv"]
+    pipeline.check_tabs(intake, reg)
+    keys = pipeline.year_inputs(proj, intake)
+    assert keys == pipeline.year_inputs(proj, everything)
+    kept = pipeline.kept_years(proj, keys)
+    assert sorted(kept) == [2020, 2021, 2022, 2023, 2024]
+    pipeline.read_scored_sources(intake, reg, kept)
+    assert sorted(intake.collected.sources[i].origin for i in intake.unread.files) == [
+        "ket-qua-2023.csv", "ket-qua-2024.csv", "lich-su-2020-2022.csv"]
+    assert _scored(pipeline.score_intake(intake, proj, reg, kept)) == _scored(
+        pipeline.score_intake(everything, proj, reg, kept))
+    # A Thông tư 22/2020 year changed: it reads the years before it, so every source is read.
+    edit_csv(project / "nguon" / "ket-qua-2023.csv",
+             lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
+                           for i, r in enumerate(rows)])
+    intake = pipeline.collect(proj, project / "nguon", defer=True)
+    pipeline.check_tabs(intake, reg)
+    kept = pipeline.kept_years(proj, pipeline.year_inputs(proj, intake))
+    pipeline.read_scored_sources(intake, reg, kept)
+    assert intake.unread is not None and not intake.unread.files
+    assert len(intake.collected.submissions) == sum(s.rows for s in intake.collected.sources)
+    same_as_full(project)
+
+
+@pytest.mark.parametrize("damage", ["other code", "not JSON", "gone"])
+def test_a_record_of_the_sources_made_by_other_code_or_damaged_is_not_trusted(project: Path, damage: str) -> None:
+    """Only the code that made the record may trust it (a reader that changed may read the same bytes otherwise):
+    else every source is read, and the build is still a full build's."""
+    from hoctap.source_years import RECORD_NAME
+
+    proj = Project.open(project=project)
+    record = proj.state_dir / RECORD_NAME
+    doc = json.loads(record.read_text(encoding="utf-8"))
+    if damage == "other code":
+        record.write_text(json.dumps({**doc, "code": "0" * 40}), encoding="utf-8")
+    elif damage == "not JSON":
+        record.write_text("{", encoding="utf-8")
+    else:
+        record.unlink()
+    intake = pipeline.collect(proj, project / "nguon", defer=True)
+    assert intake.unread is not None and not intake.unread.files
+    assert len(intake.collected.submissions) == sum(s.rows for s in intake.collected.sources)
+    edit_csv(project / "nguon" / "ket-qua-2025.csv",
+             lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
+                           for i, r in enumerate(rows)])
+    same_as_full(project)
+    assert json.loads(record.read_text(encoding="utf-8"))["code"] == doc["code"]  # the build recorded again

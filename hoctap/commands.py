@@ -146,7 +146,7 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
     which years' files stay as they are, for the Pelican already waiting to read them (`scoring.results_gate`).
     """
     # A rebuild reads a source file only once it knows the file holds a year to score again.
-    intake = _intake(args, project, defer=not report_first)
+    intake = _intake(args, project, defer=not report_first and not args.full)
     reg = None
     if report_first:
         reg = pipeline.registry(project)  # read once: scored and written with the same registry
@@ -161,6 +161,10 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         current = None if args.full else pipeline.current_counts(project, pipeline.inputs_digest(project, intake))
         if current is not None:
             say_kept(gate, year_stamps.written_years(project.results_dir))
+            if intake.unread is not None and intake.unread.read:  # the record lacked them: record them now
+                pipeline.check_tabs(intake, pipeline.registry(project))
+                pipeline.year_inputs(project, intake)
+                pipeline.remember_sources(project, intake)
             return _results(args, project, intake, None, current=current)
         reg = pipeline.registry(project)
         pipeline.check_tabs(intake, reg)
@@ -169,8 +173,7 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         year_keys = pipeline.year_inputs(project, intake)
         kept = {} if args.full else pipeline.kept_years(project, year_keys)
         say_kept(gate, kept)
-        pipeline.read_scored_sources(intake, reg, kept)
-        report = pipeline.score_intake(intake, project, reg, kept)
+        report = pipeline.score_intake(intake, project, reg, kept)  # reads the sources of the years it scores
         done = _results(args, project, intake, report, reg, year_keys=year_keys, kept=kept)
     pipeline.remember_sources(project, intake)
     return done

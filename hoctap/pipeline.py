@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -146,6 +147,7 @@ def score_intake(intake: Intake, project: Project, reg: Registry | None = None,
     """Every submission scored, but for those of the `kept` years (`kept_years`), whose results stay as written."""
     reg = reg or registry(project)
     check_tabs(intake, reg)
+    read_scored_sources(intake, reg, kept)
     subs = intake.collected.submissions
     if kept:
         from scoring.table_cells import codes, raw
@@ -219,8 +221,8 @@ class Published:
 @functools.cache
 def _code_fingerprint() -> bytes:
     """The readers, the rules, the shell that hands them their settings (default periods and targets, deadlines,
-    authorities), and the libraries that write the results folder's bytes: a change to any may change every
-    result. The same for the whole process."""
+    authorities), and the libraries that read the sources and write the results folder's bytes: a change to any
+    may change every result (and what a source holds: `source_years`). The same for the whole process."""
     import hoctap
     import intake as intake_package
     import scoring
@@ -231,7 +233,8 @@ def _code_fingerprint() -> bytes:
         for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts):
             h.update(package.__name__.encode() + b"/" + path.relative_to(root).as_posix().encode() + b"\0"
                      + path.read_bytes() + b"\0")
-    for dist in ("pandas", "numpy", "orjson"):
+    h.update(f"python={sys.version_info[:3]};".encode())  # csv, unicodedata
+    for dist in ("pandas", "numpy", "orjson", "openpyxl", "defusedxml"):
         try:
             h.update(f"{dist}={metadata.version(dist)};".encode())
         except metadata.PackageNotFoundError:
@@ -298,7 +301,7 @@ def read_scored_sources(intake: Intake, reg: Registry, kept: Collection[int] | N
     """Read the sources `collect(defer=True)` left unread that hold a year not `kept` (all when None): the
     scorer needs their rows. The others hold kept years only, whose files stay as written."""
     if intake.unread is not None:
-        source_years.read_needed(intake.collected, intake.unread, reg, kept)
+        source_years.read_needed(intake.collected, intake.unread, reg, kept, flag=intake.tabs_checked)
 
 
 def remember_sources(project: Project, intake: Intake) -> None:

@@ -35,6 +35,7 @@ RECORD_NAME = "nguon-da-doc.json"
 class Unread:
     """The sources a build has not read yet, by their place among the intake's sources."""
 
+    record: Path  # the record they were left unread by
     files: dict[int, SourceFile] = field(default_factory=dict)
     years: dict[int, tuple[int, ...]] = field(default_factory=dict)  # as recorded: the year codes each holds
     read: dict[int, Sequence[Submission]] = field(default_factory=dict)  # the others, as read
@@ -48,19 +49,25 @@ def _recorded(path: Path, code: str) -> dict[str, tuple[int, tuple[int, ...]]]:
     """The record's sources: rows and year codes per `_key`; nothing when it is missing, damaged or of other code."""
     try:
         doc = json.loads(path.read_bytes())
-        if not isinstance(doc, dict) or doc.get("code") != code:
+        if not isinstance(doc, dict) or doc.get("code") != code or not isinstance(doc.get("sources"), dict):
             return {}
-        return {str(k): (int(v["rows"]), tuple(int(y) for y in v["years"])) for k, v in doc["sources"].items()}
+        out = {}
+        for key, entry in doc["sources"].items():
+            rows, years = entry["rows"], entry["years"]
+            if not (type(rows) is int and rows >= 0 and isinstance(years, list) and all(type(y) is int for y in years)
+                    and years == sorted(set(years)) and bool(years) == bool(rows)):
+                return {}  # a damaged record is not trusted at all
+            out[str(key)] = (rows, tuple(years))
+        return out
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
 def read_deferring(path: Path, when: datetime, state: Path, code: str) -> tuple[Collected, Unread]:
     """The sources of `path`, each read unless the record (in the `state` folder) knows its years."""
-    files, skipped = source_files(path)
     known = _recorded(state / RECORD_NAME, code)
-    out, unread = Collected(skipped=skipped), Unread()
-    for i, file in enumerate(files):
+    out, unread = Collected(), Unread(state / RECORD_NAME)
+    for i, file in enumerate(source_files(path, out.skipped)):
         recorded = known.get(_key(file))
         if recorded is None:
             subs = file.read()
@@ -73,22 +80,31 @@ def read_deferring(path: Path, when: datetime, state: Path, code: str) -> tuple[
     return out, unread
 
 
-def read_needed(collected: Collected, unread: Unread, reg: Registry, kept: Collection[int] | None) -> None:
+def read_needed(collected: Collected, unread: Unread, reg: Registry, kept: Collection[int] | None, *,
+                flag: bool) -> None:
     """Read the sources holding a year not `kept` (or a year that cannot be read; every source when `kept` is
-    None), and put every source read back in reading order: rows of kept years are left out by the scorer."""
+    None), and put every source read back in reading order: rows of kept years are left out by the scorer.
+
+    `flag`: the tabs read before were flagged (`pipeline.check_tabs`), so those read now are too. A source
+    that does not hold what the record says stops the build, and the record is removed: the next build
+    reads every source."""
     from intake.tab_layouts import flag_misplaced_tabs
+    from scoring.table_cells import codes, raw
+    from scoring.table_cells import year as parse_year
 
     needed = [i for i, years in unread.years.items() if kept is None or any(y < 0 or y not in kept for y in years)]
     if not needed:
         return
     for i in needed:
-        file = unread.files.pop(i)
-        del unread.years[i]
-        subs = file.read()
-        if len(subs) != collected.sources[i].rows:
-            raise IntakeError(f"{file.origin}: đọc được {len(subs)} dòng, bản ghi lần dựng trước nói "
-                               f"{collected.sources[i].rows}; hãy chạy lại với --full.")
-        flag_misplaced_tabs(list(Submissions([subs]).objects()), reg)  # as `pipeline.check_tabs` did the others
+        file, recorded = unread.files.pop(i), unread.years.pop(i)
+        subs = Submissions([file.read()])
+        if flag:
+            flag_misplaced_tabs(list(subs.objects()), reg)
+        years = tuple(int(y) for y in np.unique(codes(raw(subs.frame(), "year"), parse_year)))
+        if len(subs) != collected.sources[i].rows or years != recorded:
+            unread.record.unlink(missing_ok=True)
+            raise IntakeError(f"{file.origin}: tệp không chứa đúng những dòng mà bản ghi của lần dựng trước "
+                              f"({unread.record.name}) nói; bản ghi đã được xóa, hãy chạy lại.")
         unread.read[i] = subs
     collected.submissions = Submissions([unread.read[i] for i in sorted(unread.read)])
 

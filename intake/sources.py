@@ -8,7 +8,7 @@ Sheets adds to the snapshot archive (`intake.sheets_pull`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,11 +64,10 @@ class SourceFile:
         return SourceRecord(self.sha256, self.origin, self.kind, when.isoformat(timespec="seconds"), rows)
 
 
-def source_files(path: Path) -> tuple[list[SourceFile], list[str]]:
-    """The source files of `path` (a file, or a folder of them), in reading order, and the other files of the
-    folder, which are not sources. A spreadsheet hoctap does not read stops the run."""
-    found: list[SourceFile] = []
-    skipped: list[str] = []
+def source_files(path: Path, skipped: list[str]) -> Iterator[SourceFile]:
+    """The source files of `path` (a file, or a folder of them), in reading order, one at a time (a national
+    folder's files need not all be held at once); the folder's other files, which are not sources, go to
+    `skipped`. A spreadsheet hoctap does not read stops the run."""
     for file in _files(path):
         suffix = file.suffix.lower()
         if suffix not in READERS:
@@ -83,15 +82,13 @@ def source_files(path: Path) -> tuple[list[SourceFile], list[str]]:
         except OSError as exc:
             raise IntakeError(f"Không đọc được {file}: {exc.strerror or exc}.") from None
         origin = file.name if path.is_file() else file.relative_to(path).as_posix()
-        found.append(SourceFile(origin, suffix.lstrip("."), content, hashlib.sha256(content).hexdigest()))
-    return found, skipped
+        yield SourceFile(origin, suffix.lstrip("."), content, hashlib.sha256(content).hexdigest())
 
 
 def read_source(path: Path, when: datetime) -> Collected:
     """An agency workbook, a wide CSV, or a folder holding any number of them."""
-    files, skipped = source_files(path)
-    out = Collected(skipped=skipped)
-    for file in files:
+    out = Collected()
+    for file in source_files(path, out.skipped):
         subs = file.read()
         out.sources.append(file.record(when, len(subs)))
         out.submissions.extend(subs)

@@ -317,3 +317,30 @@ def test_a_tab_naming_a_unit_without_a_tab_is_rejected_by_build_as_by_score(tmp_
     assert "2 phiếu hợp lệ, 1 bị từ chối" in done.stdout.splitlines()[-1]
     results = (project / ".hoctap" / "ket-qua").glob("ket-qua-*.json")
     assert any("trang-sai-don-vi" in path.read_text(encoding="utf-8") for path in results)
+
+
+def test_a_tab_naming_another_unit_in_a_workbook_a_rebuild_reads_late_is_rejected_once(tmp_path: Path) -> None:
+    """A rebuild reads a workbook its record of the sources knows only once a year the workbook holds is scored
+    again (here because another file of that year changed): its tabs are checked then, as the others were, once."""
+    project = make_project(tmp_path)
+    path = _template(project)
+    fourth, fifth = (layout.unit_id for layout in pipeline.year_tabs(Project.open(project), 2023)[1][3:5])
+    wb = load_workbook(path)
+    wb.worksheets[1]["D4"] = fourth
+    wb.save(path)
+    (project / "nguon").mkdir()
+    path.rename(project / "nguon" / "ho-so.xlsx")
+    write(project / "nguon" / "them.csv", wide_csv([row(fifth, 2023)]))
+    first = hoctap("build", "--source", "nguon", cwd=project)
+    assert first.returncode == 0, first.stderr
+    results = project / ".hoctap" / "ket-qua" / "ket-qua-2023.json"
+    rejected = json.loads(results.read_text(encoding="utf-8"))["rejected"]
+    assert [c for r in rejected for c in r["codes"]] == ["trang-sai-don-vi"]
+    # The same row with a line ending more: the same rows in other bytes, so 2023 is scored again.
+    write(project / "nguon" / "them.csv", wide_csv([row(fifth, 2023)]) + b"\n")
+    intake = pipeline.collect(Project.open(project), project / "nguon", defer=True)
+    assert intake.unread is not None and [intake.collected.sources[i].origin for i in intake.unread.files] == ["ho-so.xlsx"]
+    again = hoctap("build", "--source", "nguon", cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert "3 phiếu hợp lệ, 1 bị từ chối" in again.stdout.splitlines()[-1]
+    assert json.loads(results.read_text(encoding="utf-8"))["rejected"] == rejected

@@ -420,10 +420,15 @@ def test_a_rebuild_reads_only_the_sources_holding_a_year_it_scores_again(project
     same_as_full(project)
 
 
-@pytest.mark.parametrize("damage", ["other code", "not JSON", "gone"])
+def _add_member(path: Path) -> None:
+    edit_csv(path, lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
+                                 for i, r in enumerate(rows)])
+
+
+@pytest.mark.parametrize("damage", ["other code", "not JSON", "gone", "years as text"])
 def test_a_record_of_the_sources_made_by_other_code_or_damaged_is_not_trusted(project: Path, damage: str) -> None:
-    """Only the code that made the record may trust it (a reader that changed may read the same bytes otherwise):
-    else every source is read, and the build is still a full build's."""
+    """Only the code that made the record may trust it (a reader that changed may read the same bytes otherwise),
+    and only whole: else every source is read, the build is still a full build's, and it records them again."""
     from hoctap.source_years import RECORD_NAME
 
     proj = Project.open(project=project)
@@ -433,13 +438,38 @@ def test_a_record_of_the_sources_made_by_other_code_or_damaged_is_not_trusted(pr
         record.write_text(json.dumps({**doc, "code": "0" * 40}), encoding="utf-8")
     elif damage == "not JSON":
         record.write_text("{", encoding="utf-8")
-    else:
+    elif damage == "gone":
         record.unlink()
+    else:
+        first = next(iter(doc["sources"]))
+        doc["sources"][first]["years"] = "2020"
+        record.write_text(json.dumps(doc), encoding="utf-8")
     intake = pipeline.collect(proj, project / "nguon", defer=True)
     assert intake.unread is not None and not intake.unread.files
     assert len(intake.collected.submissions) == sum(s.rows for s in intake.collected.sources)
-    edit_csv(project / "nguon" / "ket-qua-2025.csv",
-             lambda rows: [{**r, "so_thanh_vien": str(int(r["so_thanh_vien"]) + 1)} if i == 0 else r
-                           for i, r in enumerate(rows)])
+    _add_member(project / "nguon" / "ket-qua-2025.csv")
+    build(project, "out")  # the incremental build records the sources again, all of them
+    assert json.loads(record.read_text(encoding="utf-8"))["code"] == doc["code"]
+    trusted = pipeline.collect(proj, project / "nguon", defer=True)
+    assert trusted.unread is not None and not trusted.unread.read and len(trusted.unread.files) == len(doc["sources"])
     same_as_full(project)
-    assert json.loads(record.read_text(encoding="utf-8"))["code"] == doc["code"]  # the build recorded again
+
+
+def test_a_source_that_does_not_hold_what_the_record_says_stops_the_build_and_the_next_one_reads_everything(
+        project: Path) -> None:
+    """The record is the build's own; should it be wrong all the same, the build that reads the source stops and
+    says so in Vietnamese, rather than scoring from a wrong plan, and removes the record."""
+    from hoctap.source_years import RECORD_NAME
+
+    record = Project.open(project=project).state_dir / RECORD_NAME
+    doc = json.loads(record.read_text(encoding="utf-8"))
+    for entry in doc["sources"].values():
+        entry["rows"] += 1
+    record.write_text(json.dumps(doc), encoding="utf-8")
+    before = tree(project / "out")
+    _add_member(project / "nguon" / "ket-qua-2023.csv")  # a Thông tư 22/2020 year: every source is read
+    done = hoctap("build", "--source", "nguon", "--output", "out", cwd=project)
+    assert done.returncode == 1
+    assert "không chứa đúng những dòng mà bản ghi của lần dựng trước" in done.stderr
+    assert tree(project / "out") == before and not record.exists()
+    same_as_full(project)

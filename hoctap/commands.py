@@ -162,8 +162,7 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
         if current is not None:
             say_kept(gate, year_stamps.written_years(project.results_dir))
             if intake.unread is not None and intake.unread.read:  # the record lacked them: record them now
-                pipeline.check_tabs(intake, pipeline.registry(project))
-                pipeline.year_inputs(project, intake)
+                pipeline.year_inputs(project, intake)  # finds what each source holds
                 pipeline.remember_sources(project, intake)
             return _results(args, project, intake, None, current=current)
         reg = pipeline.registry(project)

@@ -150,10 +150,9 @@ def score_intake(intake: Intake, project: Project, reg: Registry | None = None,
     read_scored_sources(intake, reg, kept)
     subs = intake.collected.submissions
     if kept:
-        from scoring.table_cells import codes, raw
-        from scoring.table_cells import year as parse_year
+        from scoring.table_cells import year_codes
 
-        years = codes(raw(subs.frame(), "year"), parse_year)  # a year that cannot be read is never kept
+        years = year_codes(subs.frame())  # a year that cannot be read is never kept
         subs = subs.select(int(i) for i in np.flatnonzero(~np.isin(years, list(kept))))
     return score(subs, reg, scoring_options(project, reg))
 
@@ -271,15 +270,13 @@ def year_inputs(project: Project, intake: Intake) -> dict[int, str] | None:
     `_settled_inputs` and every source holding a row of that year or an earlier one. A source with a row whose
     year cannot be read counts for every year. None when rows cannot be traced to their sources.
     """
-    from scoring.table_cells import codes, raw
-    from scoring.table_cells import year as parse_year
+    from scoring.table_cells import year_codes
 
     sources = intake.collected.sources
     if not intake.tabs_checked and any(True for _ in intake.collected.submissions.objects()):
         check_tabs(intake, registry(project))
     frame = intake.collected.submissions.frame()
-    intake.held = held = source_years.source_year_codes(intake.collected, intake.unread,
-                                                        codes(raw(frame, "year"), parse_year))
+    intake.held = held = source_years.source_year_codes(intake.collected, intake.unread, year_codes(frame))
     if held is None:
         return None
     earliest: list[tuple[int, str]] = []

@@ -26,6 +26,7 @@ from intake.errors import IntakeError
 from intake.sources import Collected, SourceFile, source_files
 from scoring.canonical import Submission
 from scoring.registry import Registry
+from scoring.results_folder import SourceRecord
 from scoring.wide_table import Submissions
 
 RECORD_NAME = "nguon-da-doc.json"
@@ -41,8 +42,8 @@ class Unread:
     read: dict[int, Sequence[Submission]] = field(default_factory=dict)  # the others, as read
 
 
-def _key(file: SourceFile) -> str:
-    return f"{file.kind}:{file.sha256}"
+def _key(source: SourceFile | SourceRecord) -> str:
+    return f"{source.kind}:{source.sha256}"
 
 
 def _recorded(path: Path, code: str) -> dict[str, tuple[int, tuple[int, ...]]]:
@@ -65,15 +66,13 @@ def _recorded(path: Path, code: str) -> dict[str, tuple[int, tuple[int, ...]]]:
 
 def read_deferring(path: Path, when: datetime, state: Path, code: str) -> tuple[Collected, Unread]:
     """The sources of `path`, each read unless the record (in the `state` folder) knows its years."""
-    known = _recorded(state / RECORD_NAME, code)
-    out, unread = Collected(), Unread(state / RECORD_NAME)
+    record = state / RECORD_NAME
+    known = _recorded(record, code)
+    out, unread = Collected(), Unread(record)
     for i, file in enumerate(source_files(path, out.skipped)):
         recorded = known.get(_key(file))
         if recorded is None:
-            subs = file.read()
-            unread.read[i] = subs
-            out.sources.append(file.record(when, len(subs)))
-            out.submissions.extend(subs)
+            unread.read[i] = out.read(file, when)
         else:
             unread.files[i], unread.years[i] = file, recorded[1]
             out.sources.append(file.record(when, recorded[0]))
@@ -89,8 +88,7 @@ def read_needed(collected: Collected, unread: Unread, reg: Registry, kept: Colle
     that does not hold what the record says stops the build, and the record is removed: the next build
     reads every source."""
     from intake.tab_layouts import flag_misplaced_tabs
-    from scoring.table_cells import codes, raw
-    from scoring.table_cells import year as parse_year
+    from scoring.table_cells import year_codes
 
     needed = [i for i, years in unread.years.items() if kept is None or any(y < 0 or y not in kept for y in years)]
     if not needed:
@@ -100,7 +98,7 @@ def read_needed(collected: Collected, unread: Unread, reg: Registry, kept: Colle
         subs = Submissions([file.read()])
         if flag:
             flag_misplaced_tabs(list(subs.objects()), reg)
-        years = tuple(int(y) for y in np.unique(codes(raw(subs.frame(), "year"), parse_year)))
+        years = tuple(int(y) for y in np.unique(year_codes(subs.frame())))
         if len(subs) != collected.sources[i].rows or years != recorded:
             unread.record.unlink(missing_ok=True)
             raise IntakeError(f"{file.origin}: tệp không chứa đúng những dòng mà bản ghi của lần dựng trước "
@@ -128,7 +126,7 @@ def source_year_codes(collected: Collected, unread: Unread | None, codes: np.nda
 
 def remember(state: Path, code: str, collected: Collected, years: Sequence[tuple[int, ...]]) -> None:
     """Record, for the next build, what each of these sources held (`years`: `source_year_codes`)."""
-    doc = {"code": code, "sources": {f"{s.kind}:{s.sha256}": {"rows": s.rows, "years": list(held)}
+    doc = {"code": code, "sources": {_key(s): {"rows": s.rows, "years": list(held)}
                                      for s, held in zip(collected.sources, years, strict=True)}}
     path = state / RECORD_NAME
     try:

@@ -33,6 +33,13 @@ class Collected:
     sources: list[SourceRecord] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in a folder that are not sources
 
+    def read(self, file: SourceFile, when: datetime) -> Sequence[Submission]:
+        """Read `file`: its rows and its record are added; its rows are returned."""
+        subs = file.read()
+        self.sources.append(file.record(when, len(subs)))
+        self.submissions.extend(subs)
+        return subs
+
     def extend(self, other: Collected) -> None:
         self.submissions.extend(other.submissions)
         self.sources.extend(other.sources)
@@ -89,7 +96,5 @@ def read_source(path: Path, when: datetime) -> Collected:
     """An agency workbook, a wide CSV, or a folder holding any number of them."""
     out = Collected()
     for file in source_files(path, out.skipped):
-        subs = file.read()
-        out.sources.append(file.record(when, len(subs)))
-        out.submissions.extend(subs)
+        out.read(file, when)
     return out

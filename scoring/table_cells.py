@@ -119,6 +119,11 @@ def year(value: Any) -> int:
     return to_year(value)
 
 
+def year_codes(frame: pd.DataFrame) -> np.ndarray:
+    """The year of every row of a wide table, as `codes` (an unreadable or blank year is negative)."""
+    return codes(raw(frame, "year"), year)
+
+
 def verdict(value: Any) -> int:
     return VERDICT[to_verdict(value)]
 

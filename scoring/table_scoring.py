@@ -42,13 +42,12 @@ from scoring.table_cells import (
     OPTIONAL_BOOL,
     OPTIONAL_DATE,
     EvidenceCells,
-    codes,
     evidence_cells,
     hundredths_to_decimal,
     mapped,
     raw,
     text_or_none,
-    year,
+    year_codes,
 )
 from scoring.table_checks import ColumnChecks, share
 from scoring.table_levels import LevelsColumns, assess_group
@@ -196,7 +195,7 @@ def _candidates(frame: pd.DataFrame, registry: Registry, options: ScoringOptions
     typed = mapped(raw(frame, "unit"), text_or_none)
     known = {t: registry.get(t.casefold()) for t in typed.unique() if t is not None}
     units: list[Unit | None] = [None if t is None else known[t] for t in typed]
-    years = codes(raw(frame, "year"), year)
+    years = year_codes(frame)
     first, _ = options.rubrics.years
     in_range = (years >= first) & (years <= options.today.year + 1)
     rubrics = {int(y): options.rubrics.for_year(int(y)) for y in np.unique(years[in_range])}

@@ -85,7 +85,10 @@ def test_a_build_killed_midway_leaves_the_previous_site_whole(built: Path) -> No
 
 
 def test_two_builds_at_once_take_turns(built: Path) -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH}
+    # HOCTAP_VERIFY_REUSE makes the inputs differ from the last build's, so the first build to take the lock
+    # really builds and holds it for seconds: a rebuild with nothing to do (it reads no source now) could end
+    # before the other process even asks for the lock, and nobody would have had to wait.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH, "HOCTAP_VERIFY_REUSE": "1"}
     runs = [subprocess.Popen([sys.executable, "-m", "hoctap", "build"], cwd=built, env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     outcomes = [p.communicate(timeout=600) for p in runs]

@@ -16,7 +16,7 @@ import json
 import os
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -97,10 +97,24 @@ def _json_bytes(doc: Any) -> bytes:
 def _json_written(doc: Any) -> tuple[bytes, Any]:
     """`_json_bytes`, and the document those bytes read back as (the NFC copy when one was needed)."""
     raw = orjson.dumps(doc)
-    if raw.isascii() or unicodedata.is_normalized("NFC", raw.decode("utf-8")):
+    if raw.isascii() or _is_nfc(raw):
         return raw, doc
     clean = nfc_all(doc)
     return orjson.dumps(clean), clean
+
+
+def _is_nfc(raw: bytes, piece: int = 1 << 20) -> bool:
+    """Whether UTF-8 JSON is in NFC, read a megabyte at a time: a national year's 56 MB held as one str would
+    be 112 MB more, in each of the two processes writing years at once (`two_processes.in_two`). Each piece
+    ends before a quote, a character no mark composes with: the pieces are in NFC exactly when the whole is."""
+    start = 0
+    while start < len(raw):
+        end = raw.find(b'"', start + piece)
+        end = len(raw) if end < 0 else end
+        if not unicodedata.is_normalized("NFC", raw[start:end].decode("utf-8")):
+            return False
+        start = end
+    return True
 
 
 def _authority_json(a: Authority) -> dict[str, str]:
@@ -108,7 +122,14 @@ def _authority_json(a: Authority) -> dict[str, str]:
             "governing_body": a.governing_body, "place": a.place, "note": a.note}
 
 
-def year_document(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics, info: PublicationInfo) -> dict[str, Any]:
+def _listed(section: str, entries: Iterator[dict[str, Any]]) -> Any:
+    return list(entries)
+
+
+def year_document(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics, info: PublicationInfo,
+                  section: Callable[[str, Iterator[dict[str, Any]]], Any] = _listed) -> dict[str, Any]:
+    """The year's document; `section(name, entries)` makes each of its `year_stamps.SECTIONS` from its entries
+    as they are made (a list; `_year_files`: their bytes)."""
     one = report.for_year(year)
     target = info.cdht_target(year)
     rubric = rubrics.for_year(year)
@@ -123,13 +144,12 @@ def year_document(report: ScoreReport, year: int, registry: Registry, rubrics: R
         "cdht_target": {"share": number(target[0]), "by_year": target[1]} if target else None,
         "authority": _authority_json(info.authority(year)),
         "counts": one.counts(),
-        "results": [row_to_json(r) for r in one.results],
-        "rejected": [rejected_to_json(r) for r in one.rejected],
-        "status": [
+        "results": section("results", (row_to_json(r) for r in one.results)),
+        "rejected": section("rejected", (rejected_to_json(r) for r in one.rejected)),
+        "status": section("status", (
             {"unit_id": s.unit_id, "name": units[s.unit_id].name, "group": units[s.unit_id].group, "status": s.status,
              "submitted": s.submitted.isoformat() if s.submitted else None}
-            for s in one.statuses
-        ],
+            for s in one.statuses)),
     }
 
 
@@ -204,12 +224,13 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
     def write_year(year: int) -> list[Path]:
         """The year's files, stamp and unit digests; the files whose bytes changed."""
         year_stamps.unstamp(target, year)
-        *contents, doc = _year_files(report, year, registry, rubrics, info)
+        *contents, digests = _year_files(report, year, registry, rubrics, info)
         written = [path for path, content in zip(year_stamps.year_files(target, year), contents, strict=True)
                    if _atomic_write(path, content)]
+        del contents
         stamp = year_stamps.stamp(target, year, key(year), report.for_year(year).counts())
         _atomic_write(year_stamps.stamp_path(target, year), stamp.encode())
-        units = year_stamps.units_record(target, year, year_stamps.unit_digests(doc))
+        units = year_stamps.units_record(target, year, digests)
         if units is not None:
             _atomic_write(year_stamps.units_path(target, year), units)
         return written
@@ -246,10 +267,36 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
 
 
 def _year_files(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics,
-                info: PublicationInfo) -> tuple[bytes, bytes, Any]:
-    """The year's JSON document, its public CSV table, and the document as those bytes read back."""
-    raw, doc = _json_written(year_document(report, year, registry, rubrics, info))
-    return raw, csv_lines(report.for_year(year).results, rubric_columns(rubrics.for_year(year))), doc
+                info: PublicationInfo) -> tuple[bytes, bytes, dict[str, str]]:
+    """The year's JSON document, its public CSV table, and the `year_stamps.unit_digests` of those bytes.
+
+    The bytes are `_json_bytes` of `year_document`'s, made a section at a time: each entry is serialised (in
+    NFC) as soon as it is made, appended to its section's bytes and dropped, and serves the unit digests on the
+    way. A national Thông tư 24/2023 year's entries held as dictionaries, then as ten thousand separate bytes,
+    kept some 100 MB more in each of the two processes writing years at once (`two_processes.in_two`)."""
+    parts = year_stamps.UnitParts()
+
+    def serialised(name: str, entries: Iterator[dict[str, Any]]) -> orjson.Fragment:
+        out = bytearray(b"[")
+        for entry in entries:
+            raw = orjson.dumps(entry)
+            if not raw.isascii() and not _is_nfc(raw):
+                entry = nfc_all(entry)
+                raw = orjson.dumps(entry)
+            parts.add(name, entry, raw)
+            if len(out) > 1:
+                out += b","
+            out += raw
+        out += b"]"
+        return orjson.Fragment(bytes(out))
+
+    doc = year_document(report, year, registry, rubrics, info, serialised)
+    head = {k: v for k, v in doc.items() if k not in year_stamps.SECTIONS}  # the settings' texts: not cells
+    raw = orjson.dumps(head)
+    if not raw.isascii() and not _is_nfc(raw):
+        doc.update(nfc_all(head))
+    return orjson.dumps(doc), csv_lines(report.for_year(year).results, rubric_columns(rubrics.for_year(year))), \
+        parts.digests()
 
 
 def _verify_year(report: ScoreReport, year: int, registry: Registry, rubrics: Rubrics, info: PublicationInfo,

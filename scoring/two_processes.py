@@ -3,8 +3,9 @@
 `hoctap build --full` writes every year's JSON and CSV in its scoring child
 (four seconds for five national years) while Pelican, started beside it,
 waits with the other core idle. A forked copy already holds the report, so
-it writes half of the years without anything being sent to it; each year's
-files are its own, so the two never write the same file. The copy touches
+it writes some of the years without anything being sent to it, each process
+taking the next year as soon as it is free; each year's files are its own, so
+the two never write the same file. The copy touches
 the rows it writes (reference counts), so those pages are copied: about half
 the report's memory, at a moment when Pelican holds nothing yet.
 
@@ -26,12 +27,14 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1
+_INDEX = 4  # bytes of an item's index in the shared queue
+_QUEUED = 1024  # items at most: their indices are written to the queue's pipe at once, before either reads
 
 
 def can_fork() -> bool:
@@ -39,18 +42,19 @@ def can_fork() -> bool:
 
 
 def in_two(items: Sequence[T], work: Callable[[T], list[R]], weight: Callable[[T], int]) -> list[R]:
-    """`work` on every item, the heaviest first, each process taking the next while it is lighter loaded; the
+    """`work` on every item, the heaviest first, each process taking the next one as soon as it is free; the
     results in the order of `items`. An exception in either process is raised here (the copy's as it was when
-    it can be sent, else in its words), once both have finished; the copy dies if this process does."""
-    if len(items) < 2 or not can_fork():
+    it can be sent, else in its words), once both have finished; the copy dies if this process does.
+
+    The weights only order the items: a year's cost is not its row count (a Thông tư 24/2023 row writes its
+    checks, about twice a Thông tư 22/2020 row's bytes), so a split made in advance left one process working
+    alone for a second. Each takes one of the two heaviest, then the next from a shared queue."""
+    if not 2 <= len(items) <= _QUEUED or not can_fork():
         return [r for item in items for r in work(item)]
-    loads = [0, 0]
-    mine: list[int] = []
-    theirs: list[int] = []
-    for i in sorted(range(len(items)), key=lambda i: -weight(items[i])):
-        side = 0 if loads[0] <= loads[1] else 1
-        (mine if side == 0 else theirs).append(i)
-        loads[side] += weight(items[i])
+    order = sorted(range(len(items)), key=lambda i: -weight(items[i]))
+    queue_in, queue_out = os.pipe()
+    os.write(queue_out, b"".join(i.to_bytes(_INDEX, "little") for i in order[2:]))  # fits the pipe
+    os.close(queue_out)  # the queue ends once both have taken every index
     parent = os.getpid()
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -58,7 +62,7 @@ def in_two(items: Sequence[T], work: Callable[[T], list[R]], weight: Callable[[T
         os.close(read_end)
         try:
             die_with_parent(parent)
-            _answer(write_end, lambda: {i: work(items[i]) for i in theirs})
+            _answer(write_end, lambda: {i: work(items[i]) for i in _taken(order[1], queue_in)})
         finally:
             os._exit(0)
     os.close(write_end)
@@ -67,10 +71,11 @@ def in_two(items: Sequence[T], work: Callable[[T], list[R]], weight: Callable[[T
         done: dict[int, list[R]] = {}
         failure: BaseException | None = None
         try:
-            for i in mine:
+            for i in _taken(order[0], queue_in):
                 done[i] = work(items[i])
         except BaseException as exc:  # raised below, once the copy is waited for
             failure = exc
+        os.close(queue_in)
         with os.fdopen(read_end, "rb") as answers:
             data = answers.read()
         _, status = os.waitpid(pid, 0)
@@ -80,6 +85,8 @@ def in_two(items: Sequence[T], work: Callable[[T], list[R]], weight: Callable[[T
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(queue_in)
     if failure is not None:
         raise failure
     try:
@@ -91,6 +98,14 @@ def in_two(items: Sequence[T], work: Callable[[T], list[R]], weight: Callable[[T
         raise value
     done.update(value)
     return [r for i in range(len(items)) for r in done[i]]
+
+
+def _taken(first: int, queue: int) -> Iterator[int]:
+    """`first`, then each index this process takes from the shared queue until it is empty (a pipe's reader
+    takes a whole index: they were all written at once, and a read of a few bytes is never split)."""
+    yield first
+    while len(raw := os.read(queue, _INDEX)) == _INDEX:
+        yield int.from_bytes(raw, "little")
 
 
 def _answer(fd: int, work: Callable[[], object]) -> None:

@@ -47,15 +47,41 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
 
+SECTIONS = ("results", "rejected", "status")  # the parts of a year's document that speak of units
+
+
 def unit_digests(doc: Mapping[str, Any]) -> dict[str, str]:
     """Per unit, a digest of everything a year's document says about it (result, rejections, status)."""
-    parts: dict[str, list[bytes]] = {}
-    for section in ("results", "rejected", "status"):
+    parts = UnitParts()
+    for section in SECTIONS:
         for entry in doc.get(section) or ():
-            unit_id = entry.get("unit_id") if isinstance(entry, dict) else None
-            if isinstance(unit_id, str):
-                parts.setdefault(unit_id, []).append(section.encode() + orjson.dumps(entry))
-    return {k: hashlib.blake2b(b"\n".join(v), digest_size=16).hexdigest() for k, v in parts.items()}
+            if isinstance(entry, dict):
+                parts.add(section, entry, orjson.dumps(entry))
+    return parts.digests()
+
+
+class UnitParts:
+    """What a year's document says about each unit, entry by entry, hashed as `unit_digests` hashes it: the
+    results writer adds each entry's bytes as it serialises them, and need not serialise the document twice
+    nor keep the entries' bytes."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[str, Any] = {}
+
+    def add(self, section: str, entry: Mapping[str, Any], raw: bytes) -> None:
+        """`entry` of `section`, serialised as `raw` (a unit's entries joined by a newline, in document order)."""
+        unit_id = entry.get("unit_id")
+        if isinstance(unit_id, str):
+            h = self._hashes.get(unit_id)
+            if h is None:
+                h = self._hashes[unit_id] = hashlib.blake2b(digest_size=16)
+            else:
+                h.update(b"\n")
+            h.update(section.encode())
+            h.update(raw)
+
+    def digests(self) -> dict[str, str]:
+        return {k: h.hexdigest() for k, h in self._hashes.items()}
 
 
 def units_record(folder: Path, year: int, units: Mapping[str, str]) -> bytes | None:

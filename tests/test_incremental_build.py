@@ -28,6 +28,7 @@ from hoctap.site_folders import discard_staging, manifest_path, prepare_staging,
 
 SAMPLE = ROOT_REPO / "content" / "data" / "sample"
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
+from hoctap_pages.build_cache import digest  # noqa: E402
 from hoctap_pages.search_views import search_view  # noqa: E402
 
 
@@ -151,6 +152,43 @@ def test_one_units_data_changed(project: Path) -> None:
     assert not [p for p in pages if any(str(y) in p for y in range(2020, 2025))], pages
     assert {"ket-qua/2025/index.html", "tong-hop/index.html"} <= set(pages)
     assert not [p for p in pages if p.startswith("tinh-hinh-nop/") or p in ("404.html", "tim-kiem/index.html")], pages
+
+
+def compiled_templates(project: Path) -> dict[str, dict[str, int]]:
+    """The compiled templates kept for the next build: each folder's files and their times."""
+    root = manifest_path(Project.open(project=project), project / "out").parent / "mau-da-dich"
+    return {folder.name: {f.name: f.stat().st_mtime_ns for f in folder.iterdir()} for folder in root.iterdir()}
+
+
+def test_a_rebuild_loads_the_templates_the_last_build_compiled_and_a_new_theme_compiles_them_again(
+        project: Path) -> None:
+    first = compiled_templates(project)
+    assert len(first) == 1 and len(next(iter(first.values()))) >= 10  # one per template the build rendered
+    edit_csv(project / "nguon" / "ket-qua-2025.csv", lambda rows: [{**r, "ghi_chu": "Sửa lại"} for r in rows])
+    same_as_full(project)
+    assert compiled_templates(project) == first  # loaded, not compiled and written again
+    template = project / "site" / "theme" / "templates" / "don-vi.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block content %}",
+                                                                     "{% block content %}<p>Mẫu mới</p>", 1),
+                        encoding="utf-8")
+    same_as_full(project)
+    again = compiled_templates(project)
+    assert len(again) == 1 and again.keys() != first.keys()  # the other theme's folder is gone
+    assert "Mẫu mới" in (project / "out" / "don-vi" / "tn-so-y-te" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_manifest_records_the_digest_of_each_page_the_indexing_process_read(project: Path) -> None:
+    """The first build streams its index: the pages' digests come from the indexing process, not from reading
+    each page back in the page writer, and must be those of the bytes published."""
+    doc = out_manifest(project)
+    pages = {rel: e for rel, e in doc["files"].items() if rel.endswith(".html") and not rel.startswith("pagefind/")}
+    assert len(pages) > 20
+    for rel, entry in pages.items():
+        raw = (project / "out" / rel).read_bytes()
+        assert (entry["sha"], entry["searched"]) == (digest(raw), b"data-pagefind-body" in raw), rel
+    indexed = json.loads(doc["extra"]["pagefind:pages"])  # Pelican's own pages too, which have no entry
+    assert indexed == {rel: digest((project / "out" / rel).read_bytes()) for rel in indexed}
+    assert {rel for rel, e in pages.items() if e["searched"]} <= set(indexed)
 
 
 def test_a_units_name_changed_makes_a_new_search_index(project: Path) -> None:

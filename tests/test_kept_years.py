@@ -9,9 +9,11 @@ the middle of a source. The end-to-end comparisons with `--full` are in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -19,10 +21,10 @@ from support import PINNED_EPOCH
 
 from hoctap import pipeline
 from hoctap.project import Project
-from scoring import year_stamps
+from scoring import results_folder, two_processes, year_stamps
 from scoring.published import load_results_folder
 from scoring.results import ScoreReport
-from scoring.results_folder import _json_bytes
+from scoring.results_folder import _is_nfc, _json_bytes
 from scoring.results_json import rejected_to_json, row_to_json
 
 
@@ -57,6 +59,20 @@ def test_a_year_document_is_written_in_nfc_whatever_form_its_strings_came_in() -
     assert orjson.loads(written)["where"] == [unicodedata.normalize("NFC", decomposed)]
 
 
+@pytest.mark.parametrize("piece", [1, 2, 5, 64, 1 << 20])
+def test_a_document_checked_for_nfc_a_piece_at_a_time_is_judged_as_a_whole(piece: int) -> None:
+    words = [unicodedata.normalize("NFC", w) for w in ("Sở Giáo dục", "Hòa Thành", "Đức Hòa", "à", "ớ", "x", "")]
+    docs = [words] + [[unicodedata.normalize("NFD", w) if j == i else w for j, w in enumerate(words)]
+                      for i in range(len(words))]
+    judged = set()
+    for doc in docs:
+        raw = orjson.dumps({"rows": doc, "after": "Tây Ninh"})
+        whole = unicodedata.is_normalized("NFC", raw.decode("utf-8"))
+        assert _is_nfc(raw, piece) == whole, doc
+        judged.add(whole)
+    assert judged == {True, False}
+
+
 def test_a_touched_year_is_still_kept_and_its_stamp_learns_the_new_time(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
@@ -81,6 +97,42 @@ def test_a_touched_year_is_still_kept_and_its_stamp_learns_the_new_time(tmp_path
     assert 2022 in pipeline.kept_years(project, keys)  # same size and time: taken as the same bytes (documented)
     path.write_bytes(path.read_bytes() + b"\n")
     assert 2022 not in pipeline.kept_years(project, keys)
+
+
+def test_a_year_serialised_an_entry_at_a_time_is_the_whole_documents_bytes_in_nfc(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer serialises each entry as it is made (memory); the bytes and the unit digests must be those of
+    the whole document, NFC included (a decomposed name in one row, and in the settings' texts)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
+    project = Project.open(tmp_path)
+    intake = pipeline.collect(project)
+    report = pipeline.score_intake(intake, project)
+    plain_row = results_folder.row_to_json
+    first = report.results[0]
+
+    def decomposed(row: Any) -> dict[str, Any]:
+        doc = plain_row(row)
+        return {**doc, "name": unicodedata.normalize("NFD", doc["name"])} if row is first else doc
+
+    monkeypatch.setattr(results_folder, "row_to_json", decomposed)
+    seen = []
+    made_by = results_folder._year_files
+
+    def checked(report: Any, year: int, registry: Any, rubrics: Any, info: Any) -> tuple[bytes, bytes, dict[str, str]]:
+        authority = info.authority
+        info = dataclasses.replace(info, authority=lambda y: dataclasses.replace(
+            authority(y), place=unicodedata.normalize("NFD", "Tây Ninh")))
+        raw, table, digests = made_by(report, year, registry, rubrics, info)
+        whole = _json_bytes(results_folder.year_document(report, year, registry, rubrics, info))
+        assert raw == whole and unicodedata.is_normalized("NFC", raw.decode("utf-8"))
+        assert digests == year_stamps.unit_digests(orjson.loads(raw))
+        seen.append((year, first.year == year and unicodedata.normalize("NFD", first.name) != first.name))
+        return raw, table, digests
+
+    monkeypatch.setattr(results_folder, "_year_files", checked)
+    monkeypatch.setattr(two_processes, "can_fork", lambda: False)  # every year seen here
+    pipeline.write_results(project, report, intake, year_keys=pipeline.year_inputs(project, intake))
+    assert len(seen) >= 5 and any(nfd for _, nfd in seen)
 
 
 def test_the_unit_digests_kept_beside_a_year_are_those_the_site_would_make_and_only_for_those_bytes(

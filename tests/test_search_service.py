@@ -18,9 +18,10 @@ import pytest
 from support import ROOT_REPO
 
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
+from hoctap_pages.build_cache import digest
 from hoctap_pages.index_feeder import BATCH, IndexFeeder
 from hoctap_pages.output_pages import html_pages
-from hoctap_pages.pagefind_service import IndexService, SearchIndexError
+from hoctap_pages.pagefind_service import IndexService, SearchIndexError, write_index_files
 from hoctap_pages.search import IndexJob
 from hoctap_pages.search_splice import spliced_view
 from hoctap_pages.search_views import search_view
@@ -266,9 +267,12 @@ def test_the_indexing_process_reads_each_named_page_back_and_indexes_its_search_
     feeder = IndexFeeder(tmp_path)
     for rel in PAGES:  # the page without a search body is read and left out
         feeder.add(rel)
-    assert feeder.write(tmp_path / "pagefind") == 3
+    read = feeder.write(tmp_path / "pagefind")
     assert feeder.proc.returncode == 0
     searched = {rel: raw for rel, raw in PAGES.items() if b"data-pagefind-body" in raw}
+    # It tells the build each page's digest, as the manifest records it, and whether the index holds it.
+    assert read == {rel: (digest(raw), rel in searched) for rel, raw in PAGES.items()}
+    assert len(searched) == 3
     assert tree(tmp_path / "pagefind") == index_of(tmp_path, searched, tmp_path / "ca-trang")
 
 
@@ -295,6 +299,23 @@ def test_a_page_the_process_cannot_read_is_named_in_vietnamese(tmp_path: Path) -
     with pytest.raises(SearchIndexError, match=r"Không đọc được trang khong-co/index\.html để lập chỉ mục"):
         feeder.write(tmp_path / "pagefind")
     assert feeder.proc.returncode is not None and not (tmp_path / "pagefind" / "pagefind.js").exists()
+
+
+@pytest.mark.parametrize("path", ["../hack.js", "/etc/hack.js", "fragment/../../hack.js", "", "a//b.js", "a\\..\\b.js"])
+def test_an_index_file_that_would_land_outside_the_index_folder_is_refused(tmp_path: Path, path: str) -> None:
+    files = [{"path": "pagefind.js", "content": "YQ=="}, {"path": path, "content": "YQ=="}]
+    with pytest.raises(SearchIndexError, match="tệp ngoài thư mục chỉ mục"):
+        write_index_files(files, tmp_path / "pagefind")
+    assert not (tmp_path / "pagefind").exists()  # nothing written, not even the good file
+    assert not (tmp_path / "hack.js").exists()
+
+
+def test_the_index_files_are_written_in_their_folders(tmp_path: Path) -> None:
+    files = [{"path": "pagefind.js", "content": "YQ=="}, {"path": "fragment/vi_1.pf_fragment", "content": "Yg=="},
+             {"path": "fragment/vi_2.pf_fragment", "content": "Yw=="}, {"path": "index/x/y.pf_index", "content": ""}]
+    write_index_files(files, tmp_path / "pagefind")
+    assert tree(tmp_path / "pagefind") == {"pagefind.js": b"a", "fragment/vi_1.pf_fragment": b"b",
+                                            "fragment/vi_2.pf_fragment": b"c", "index/x/y.pf_index": b""}
 
 
 def test_an_index_of_no_page_is_refused_by_the_process(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,20 @@ def test_the_work_is_shared_with_a_copy_and_comes_back_in_order() -> None:
     assert [i for i, _ in done] == list(range(7))
     assert {pid for _, pid in done} - {here}  # some were done by the copy
     assert here in {pid for _, pid in done}
+
+
+@needs_fork
+def test_a_process_that_is_free_takes_the_next_item() -> None:
+    """Years cost what their rows write, not their count: the copy goes on while this process is busy."""
+    here = os.getpid()
+
+    def work(i: int) -> list[tuple[int, int]]:
+        time.sleep(1.0 if i == 0 else 0.01)
+        return [(i, os.getpid())]
+
+    done = in_two(list(range(6)), work, weight=lambda i: 10 - i)
+    assert [i for i, _ in done] == list(range(6))
+    assert [i for i, pid in done if pid == here] == [0]  # the heaviest, and nothing while it lasted
 
 
 @needs_fork

@@ -15,6 +15,7 @@ from pelican import signals
 
 from scoring.text import safe_url
 
+from .compiled_templates import use_compiled_templates
 from .formatting import FILTERS
 from .generator import CACHES, SEARCH, HoctapGenerator, note_written
 from .output_pages import html_pages
@@ -27,9 +28,11 @@ def get_generators(pelican: Any) -> type[HoctapGenerator]:
 
 
 def add_filters(generator: Any) -> None:
-    """Every generator's Jinja environment gets the Vietnamese formatting filters and the link guard."""
+    """Every generator's Jinja environment gets the Vietnamese formatting filters, the link guard and the
+    templates an earlier build compiled."""
     generator.env.filters.update(FILTERS)
     generator.env.globals["safe_url"] = safe_url
+    use_compiled_templates(generator.env, generator.settings)
 
 
 def finalize(pelican: Any) -> None:

@@ -163,9 +163,9 @@ class BuildCache:
         self.reused += len(rels)
         return True
 
-    def record(self, rel: str, key: str, *, content: bool = True) -> bytes | None:
-        """`rel` was just written from `key` (`content`: keep a digest of its bytes, for the search key, and
-        return them)."""
+    def record(self, rel: str, key: str, *, content: bool = True) -> None:
+        """`rel` was just written from `key` (`content`: keep a digest of its bytes, for the search key, now;
+        else the indexing process, which reads the page anyway, tells it later: `learn`)."""
         path = self.output / rel
         st = path.stat()
         raw = path.read_bytes() if content else b""
@@ -173,7 +173,14 @@ class BuildCache:
         self.new[rel] = Entry(key, st.st_size, st.st_mtime_ns, sha, b"data-pagefind-body" in raw)
         self.written += 1
         self.written_files.append(rel)
-        return raw if content else None
+
+    def learn(self, read: dict[str, tuple[str, bool]]) -> None:
+        """The digests and search bodies of pages the indexing process read (`index_feeder`), for the pages
+        recorded without them."""
+        for rel, (sha, searched) in read.items():
+            entry = self.new.get(rel)
+            if entry is not None and not entry.sha:
+                entry.sha, entry.searched = sha, searched
 
     def changes_since(self, before: BuildCache) -> dict[str, Any]:
         """What this cache learned since `before` (its `snapshot`), as plain JSON: so the downloads process's

@@ -171,7 +171,8 @@ class HoctapGenerator(Generator):  # type: ignore[misc]  # Pelican ships no type
                     writer.write_file(page.save_as, self.get_template(page.template), self.context,
                                       relative_urls=relative, page_url=page.url, **page.context)
                     if key is not None:
-                        cache.record(page.save_as, key)
+                        # While the index is streamed, the indexing process reads the page and tells its digest.
+                        cache.record(page.save_as, key, content=job is None or job.service is None)
                 if job is not None:
                     job.page(page.save_as)
         if job is not None:

@@ -10,9 +10,14 @@ and passes that to Pagefind's service (`pagefind_service.IndexService`).
 
 Its input is one JSON array a line: `["page", rel]` for each page, in the
 order the index must number them, then `["write", folder]`. It answers one
-JSON object a line: `{"ok": pages}` once the index is written, or
-`{"error": message}` (Vietnamese) as soon as something fails, and exits.
-`IndexFeeder` is the build's end of it.
+JSON object a line: `{"ok": pages, "read": {rel: [digest, searched]}}` once
+the index is written, or `{"error": message}` (Vietnamese) as soon as
+something fails, and exits. `IndexFeeder` is the build's end of it.
+
+Since it reads every page anyway, it also takes the digest of each one's bytes
+that the build manifest records (`build_cache.digest`): reading ten thousand
+pages back and hashing them cost the page writer a second of a national
+build.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from . import child_process
+from .build_cache import digest
 from .pagefind_service import IndexService, SearchIndexError
 from .search_views import search_view
 
@@ -67,8 +73,9 @@ class IndexFeeder:
             self._reply()
         self._send(["page", rel])
 
-    def write(self, folder: Path) -> int:
-        """Wait for every page to be indexed, write the index into `folder`; return how many pages it holds."""
+    def write(self, folder: Path) -> dict[str, tuple[str, bool]]:
+        """Wait for every page to be indexed, write the index into `folder`; return every page read, with the
+        digest of its bytes and whether it has a search body (those are the pages the index holds)."""
         self._send(["write", str(folder)])
         with contextlib.suppress(OSError, ValueError):  # gone already: its answer says why
             self.stdin.close()
@@ -85,15 +92,15 @@ class IndexFeeder:
         except (OSError, ValueError):  # the process is gone: its last words say why
             self._reply()
 
-    def _reply(self) -> int:
+    def _reply(self) -> dict[str, tuple[str, bool]]:
         line = self.stdout.readline()
         try:
             reply = orjson.loads(line) if line else {}
         except orjson.JSONDecodeError:
             reply = {}
-        if isinstance(reply, dict) and isinstance(reply.get("ok"), int):
+        if isinstance(reply, dict) and isinstance(reply.get("ok"), int) and isinstance(reply.get("read"), dict):
             self.stop(wait=10)
-            return int(reply["ok"])
+            return {str(rel): (str(sha), bool(searched)) for rel, (sha, searched) in reply["read"].items()}
         self.stop(wait=10 if line else 0)
         told = reply.get("error") if isinstance(reply, dict) else None
         raise SearchIndexError(str(told) if told else f"Pagefind thất bại: {self._why()}")
@@ -126,6 +133,7 @@ def serve(output: Path, lines: BinaryIO, replies: BinaryIO) -> None:
     """The process: index the pages named on `lines` until `write`, answer on `replies`."""
     service: IndexService | None = None
     fed = 0
+    read: dict[str, tuple[str, bool]] = {}
 
     def answer(reply: dict[str, Any]) -> None:
         replies.write(orjson.dumps(reply) + b"\n")
@@ -138,9 +146,11 @@ def serve(output: Path, lines: BinaryIO, replies: BinaryIO) -> None:
             if kind == "page":
                 try:
                     raw = (output / value).read_bytes()
-                    view = search_view(raw) if b"data-pagefind-body" in raw else None
+                    searched = b"data-pagefind-body" in raw
+                    view = search_view(raw) if searched else None
                 except Exception as exc:  # a page gone, or one the cut cannot take (a bug): named, in Vietnamese
                     raise SearchIndexError(f"Không đọc được trang {value} để lập chỉ mục: {exc}") from None
+                read[value] = (digest(raw), searched)
                 if view is not None:
                     service.add(value, view)
                     fed += 1
@@ -148,7 +158,7 @@ def serve(output: Path, lines: BinaryIO, replies: BinaryIO) -> None:
                 if not fed:
                     raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (thiếu data-pagefind-body?).")
                 service.write(Path(value))
-                answer({"ok": fed})
+                answer({"ok": fed, "read": read})
                 return
         # The input ended without `write`: the build stopped; so does Pagefind, below.
     except SearchIndexError as exc:

@@ -162,15 +162,7 @@ class IndexService:
         if not any(str(f.get("path", "")).startswith("fragment/") for f in files):  # every page without a word
             raise SearchIndexError("Pagefind không lập chỉ mục được trang nào (trang không có chữ nào để tìm?).")
         self.stop()
-        root = folder.resolve()
-        files.reverse()
-        while files:  # each file's content dropped once written: the index is held once, not twice
-            file = files.pop()
-            target = (root / str(file["path"])).resolve()
-            if not target.is_relative_to(root) or target == root:
-                raise SearchIndexError(f"Pagefind trả về tệp ngoài thư mục chỉ mục: {file['path']!r}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(base64.b64decode(file["content"]))
+        write_index_files(files, folder)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -187,3 +179,29 @@ class IndexService:
                 with contextlib.suppress(OSError):
                     stream.close()
         self.errors.close()
+
+
+def write_index_files(files: list[dict[str, Any]], folder: Path) -> None:
+    """The files `GetFiles` answered (`path`, base64 `content`), written into `folder`; each one's content is
+    dropped once written, so the index is held once, not twice. A path that would lead out of the folder stops
+    the build before anything else is written.
+
+    Paths are judged as strings: the folder is new and only these files go in it, so no link can lead out of
+    it, and resolving ten thousand paths cost a third of the last second of a national build."""
+    for file in files:
+        rel = str(file["path"])
+        if rel.startswith("/") or any(p in ("", ".", "..") or os.sep in p or "\\" in p for p in rel.split("/")):
+            raise SearchIndexError(f"Pagefind trả về tệp ngoài thư mục chỉ mục: {rel!r}")
+    folder.mkdir(parents=True, exist_ok=True)
+    root = f"{folder}{os.sep}"
+    made = {""}
+    files.reverse()
+    while files:
+        file = files.pop()
+        rel = str(file["path"])
+        parent = rel.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(root + parent, exist_ok=True)  # noqa: PTH103  (strings: see above)
+            made.add(parent)
+        with open(root + rel, "wb") as out:
+            out.write(base64.b64decode(file["content"]))

@@ -146,31 +146,42 @@ class IndexJob:
 
     def finish(self, listed: list[str] | None = None) -> Path:
         """Write the index (or keep the previous one); `listed`: the output's `html_pages`, when known already."""
-        pages = self._pages(listed)
-        self.key = self._key(pages)
-        if self.cache is not None:
-            kept = self.service is None and self._previous_serves(pages)
-            self.cache.extra["pagefind"] = self.key
-            self.cache.extra["pagefind:pages"] = json.dumps(pages, sort_keys=True)
-            previous = sorted(rel for rel, e in self.cache.old.items() if rel.startswith("pagefind/") and e.key == self.key)
-            if kept and self.cache.reuse_all(previous, self.key):
-                return self.index
+        listed = html_pages(self.output) if listed is None else listed
         if self.service is None:
+            pages = self._pages(listed)
+            self.key = self._key(pages)
+            if self.cache is not None:
+                kept = self._previous_serves(pages)
+                self._remember(pages)
+                previous = sorted(rel for rel, e in self.cache.old.items() if rel.startswith("pagefind/") and e.key == self.key)
+                if kept and self.cache.reuse_all(previous, self.key):
+                    return self.index
             self._start()
         assert self.service is not None
+        # The pages not named yet, sorted: the process reads each one and indexes those with a search body (the
+        # order `_pages` gives them).
         seen = set(self.order)
-        for rel in pages:
-            if rel not in seen:
-                self._feed(rel)
+        for rel in sorted(set(listed) - seen):
+            self._feed(rel)
         shutil.rmtree(self.index, ignore_errors=True)
-        self.service.write(self.index)  # refuses an index of no page
+        read = self.service.write(self.index)  # refuses an index of no page
         if not (self.index / "pagefind.js").is_file():
             raise SearchIndexError("Pagefind không ghi được chỉ mục tìm kiếm (thiếu pagefind.js).")
         if self.cache is not None:
+            self.cache.learn(read)  # the pages written while the index was streamed were recorded without them
+            pages = self._pages(listed)
+            self.key = self._key(pages)
+            self._remember(pages)
             for path in sorted(self.index.rglob("*")):
                 if path.is_file():
                     self.cache.record(path.relative_to(self.output).as_posix(), self.key, content=False)
         return self.index
+
+    def _remember(self, pages: dict[str, str]) -> None:
+        """The index's key and pages, for the next build's judgement (`_previous_serves`)."""
+        assert self.cache is not None
+        self.cache.extra["pagefind"] = self.key
+        self.cache.extra["pagefind:pages"] = json.dumps(pages, sort_keys=True)
 
     def abort(self) -> None:
         """The build failed: stop the indexer now (not at exit)."""

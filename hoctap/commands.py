@@ -178,7 +178,8 @@ def _read_score_write(args: argparse.Namespace, project: Project, report_first: 
     return done
 
 
-def _early_site(args: argparse.Namespace, project: Project, gate: tuple[int, int] | None) -> SiteJob | None:
+def _early_site(args: argparse.Namespace, project: Project, gate: tuple[int, int] | None,
+                child_done: Callable[[], bool]) -> SiteJob | None:
     """The site's build planned, and Pelican started behind the `gate`, while the child writes the results.
 
     For a rebuild that is not a publication (Pelican empties its output first for those), the new site's
@@ -198,8 +199,8 @@ def _early_site(args: argparse.Namespace, project: Project, gate: tuple[int, int
         with contextlib.suppress(SiteBuildError):  # the gate is closed; `finish` starts again, and says why not
             job.start(gate)
     if job.previous and not args.publish:
-        # Pelican writes nothing before the gate opens: the folders are made while it starts.
-        prepare_staging(project, output)
+        # Pelican writes nothing before the gate opens: the folders are made while it starts (and the child works).
+        prepare_staging(project, output, child_done)
     return job
 
 
@@ -226,8 +227,8 @@ def _apart(args: argparse.Namespace, project: Project, report_first: bool) -> tu
             try:
                 future = pool.submit(_read_score_write, args, project, report_first, gate[1] if gate else None)
                 given, gate = gate, None  # `_early_site`'s from here, closed whatever happens there
-                job = _early_site(args, project, given)
-                remove_replaced(project)  # this process would only wait
+                job = _early_site(args, project, given, future.done)
+                remove_replaced(project, future.done)  # this process would only wait; no longer once it is done
                 return future.result(), job
             except BrokenProcessPool:
                 raise ProjectError("Tiến trình đọc và đánh giá dữ liệu bị dừng giữa chừng; trang cũ được giữ nguyên.") from None

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from hoctap.project import Project
@@ -34,7 +35,7 @@ def staging_folder(output: Path) -> Path:
     return output.with_name(f".{output.name}.dang-dung-{os.getpid()}")
 
 
-def prepare_staging(project: Project, output: Path) -> Path | None:
+def prepare_staging(project: Project, output: Path, enough: Callable[[], bool] = lambda: False) -> Path | None:
     """Make, where this process's next build of `output` writes, the folders of the files the last build of it
     wrote; return that folder (None when there is no such build).
 
@@ -42,6 +43,9 @@ def prepare_staging(project: Project, output: Path) -> Path | None:
     folders costs more than linking their pages. `hoctap build` makes them while its child reads and scores,
     on the core the child leaves idle. The plugin removes those that no file of the new build fills
     (`BuildCache.remove_unused_folders`), so the site is the same as a full build's, folders included.
+
+    It stops once `enough()` says so (the child has finished): a rebuild with nothing to do made ten thousand
+    folders it threw away, and the plugin makes what is missing itself.
     """
     output = output.resolve()
     if not (output / MARKER).is_file():
@@ -60,7 +64,9 @@ def prepare_staging(project: Project, output: Path) -> Path | None:
     root = f"{staging}{os.sep}"
     try:
         staging.mkdir()
-        for folder in sorted(folders):  # a folder before those inside it
+        for n, folder in enumerate(sorted(folders)):  # a folder before those inside it
+            if n % 256 == 0 and enough():
+                break
             with contextlib.suppress(FileExistsError):
                 os.mkdir(root + folder)  # noqa: PTH102  (strings: ten thousand of them)
     except (OSError, ValueError):
@@ -87,19 +93,54 @@ def replaced_folder(project: Project) -> Path:
     return project.state_dir / "trang" / "da-thay"
 
 
-def remove_replaced(project: Project) -> None:
+WAITING = 3  # replaced sites at most left waiting by a build that stopped removing them
+
+
+def remove_replaced(project: Project, enough: Callable[[], bool] = lambda: False) -> None:
     """Remove the sites earlier builds replaced. `hoctap build` calls it while its child process reads and
     scores (this one waits then): twenty thousand files of a national site, a second or two, are unlinked on
-    the core the child leaves idle instead of at the end of the build."""
+    the core the child leaves idle instead of at the end of the build.
+
+    It stops once `enough()` says so (the child has finished: the build would wait on this), and the next build
+    goes on where it stopped: a rebuild with nothing to do took three to six seconds removing what the builds
+    before it had left. The oldest beyond `WAITING` are removed whole all the same."""
     try:
-        found = list(replaced_folder(project).iterdir())
+        found = sorted(replaced_folder(project).iterdir(), key=lambda p: p.stat().st_mtime_ns)
     except OSError:
         return  # none yet (or unreadable: the build goes on, the next one tries again)
-    for old in found:
+    for n, old in enumerate(found):
+        whole = len(found) - n > WAITING
         if old.is_dir() and not old.is_symlink():
-            shutil.rmtree(old, ignore_errors=True)
+            if not _remove_tree(old, (lambda: False) if whole else enough):
+                return
         else:
             old.unlink(missing_ok=True)
+
+
+def _remove_tree(root: Path, enough: Callable[[], bool]) -> bool:
+    """Remove `root` (links inside it unlinked, never followed), asking `enough()` every few hundred entries;
+    False when it stopped before the end."""
+    done = 0
+    for folder, dirs, files in os.walk(root, topdown=False):
+        prefix = folder + os.sep
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.unlink(prefix + name)  # noqa: PTH108  (strings: twenty thousand of them)
+        for name in dirs:  # emptied already (the walk goes bottom up), or a link to a folder
+            try:
+                os.rmdir(prefix + name)  # noqa: PTH106
+            except NotADirectoryError:
+                os.unlink(prefix + name)  # noqa: PTH108
+            except OSError:
+                pass
+        done += len(files) + len(dirs)
+        if done >= 256:
+            done = 0
+            if enough():
+                return False
+    with contextlib.suppress(OSError):
+        os.rmdir(root)  # noqa: PTH106
+    return True
 
 
 def swap(new: Path, output: Path, replaced: Path) -> None:

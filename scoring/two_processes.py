@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -52,41 +52,46 @@ def in_two(items: Sequence[T], work: Callable[[T], list[R]], weight: Callable[[T
     if not 2 <= len(items) <= _QUEUED or not can_fork():
         return [r for item in items for r in work(item)]
     order = sorted(range(len(items)), key=lambda i: -weight(items[i]))
-    queue_in, queue_out = os.pipe()
+    queue, queue_out = os.pipe()
     os.write(queue_out, b"".join(i.to_bytes(_INDEX, "little") for i in order[2:]))  # fits the pipe
     os.close(queue_out)  # the queue ends once both have taken every index
     parent = os.getpid()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except BaseException:
+        os.close(queue)
+        raise
+    try:
+        pid = os.fork()
+    except BaseException:
+        for fd in (queue, read_end, write_end):
+            os.close(fd)
+        raise
     if pid == 0:  # the copy: its part, its answer, and out without running anything of the parent's exit
         os.close(read_end)
         try:
             die_with_parent(parent)
-            _answer(write_end, lambda: {i: work(items[i]) for i in _taken(order[1], queue_in)})
+            _answer(write_end, lambda: _share(order[1], queue, items, work))
         finally:
             os._exit(0)
     os.close(write_end)
     reaped = False
     try:
-        done: dict[int, list[R]] = {}
         failure: BaseException | None = None
         try:
-            for i in _taken(order[0], queue_in):
-                done[i] = work(items[i])
+            done = _share(order[0], queue, items, work)
         except BaseException as exc:  # raised below, once the copy is waited for
             failure = exc
-        os.close(queue_in)
         with os.fdopen(read_end, "rb") as answers:
             data = answers.read()
         _, status = os.waitpid(pid, 0)
         reaped = True
     finally:
+        os.close(queue)
         if not reaped:  # interrupted: the copy must not go on writing
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-            with contextlib.suppress(OSError):
-                os.close(queue_in)
     if failure is not None:
         raise failure
     try:
@@ -100,12 +105,24 @@ def in_two(items: Sequence[T], work: Callable[[T], list[R]], weight: Callable[[T
     return [r for i in range(len(items)) for r in done[i]]
 
 
-def _taken(first: int, queue: int) -> Iterator[int]:
-    """`first`, then each index this process takes from the shared queue until it is empty (a pipe's reader
-    takes a whole index: they were all written at once, and a read of a few bytes is never split)."""
-    yield first
-    while len(raw := os.read(queue, _INDEX)) == _INDEX:
-        yield int.from_bytes(raw, "little")
+def _share(first: int, queue: int, items: Sequence[T], work: Callable[[T], list[R]]) -> dict[int, list[R]]:
+    """`work` on `first`, then on each item this process takes from the shared queue until it is empty (a pipe's
+    reader takes a whole index: they were all written at once, and a read of a few bytes is never split). On a
+    failure the queue is emptied first: the other process then takes nothing more, and the failure is known
+    once it ends the item it has, not after every other item."""
+    done: dict[int, list[R]] = {}
+    try:
+        i = first
+        while True:
+            done[i] = work(items[i])
+            raw = os.read(queue, _INDEX)
+            if len(raw) < _INDEX:
+                return done
+            i = int.from_bytes(raw, "little")
+    except BaseException:
+        while os.read(queue, 4096):
+            pass
+        raise
 
 
 def _answer(fd: int, work: Callable[[], object]) -> None:

@@ -14,21 +14,32 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jinja2 import DictLoader, Environment
 from support import PINNED_EPOCH, ROOT_REPO, hoctap
 
 from hoctap import pipeline
 from hoctap.project import Project
-from hoctap.site_folders import discard_staging, manifest_path, prepare_staging, staging_folder
+from hoctap.site_folders import (
+    WAITING,
+    discard_staging,
+    manifest_path,
+    prepare_staging,
+    remove_replaced,
+    replaced_folder,
+    staging_folder,
+)
 
 SAMPLE = ROOT_REPO / "content" / "data" / "sample"
 sys.path.insert(0, str(ROOT_REPO / "site" / "plugins"))
 from hoctap_pages.build_cache import digest  # noqa: E402
+from hoctap_pages.compiled_templates import use_compiled_templates  # noqa: E402
 from hoctap_pages.search_views import search_view  # noqa: E402
 
 
@@ -173,8 +184,22 @@ def test_a_rebuild_loads_the_templates_the_last_build_compiled_and_a_new_theme_c
                         encoding="utf-8")
     same_as_full(project)
     again = compiled_templates(project)
-    assert len(again) == 1 and again.keys() != first.keys()  # the other theme's folder is gone
+    assert len(again) == 2 and first.keys() < again.keys()  # the other theme's templates are kept a while
     assert "Mẫu mới" in (project / "out" / "don-vi" / "tn-so-y-te" / "index.html").read_text(encoding="utf-8")
+
+
+def test_only_the_four_sets_of_compiled_templates_used_last_are_kept(tmp_path: Path) -> None:
+    root = tmp_path / "trang" / "mau-da-dich"
+    for n in range(6):  # used long ago, the oldest first
+        (root / f"cu-{n}").mkdir(parents=True)
+        os.utime(root / f"cu-{n}", ns=(n * 10**9, n * 10**9))
+    env = Environment(loader=DictLoader({"a.html": "{{ 1 + 1 }}"}))
+    use_compiled_templates(env, {"HOCTAP_BUILD_MANIFEST_OUT": str(tmp_path / "trang" / ".x.json.1"),
+                                 "THEME": str(ROOT_REPO / "site" / "theme")})
+    assert env.get_template("a.html").render() == "2"
+    kept = sorted(p.name for p in root.iterdir())
+    assert len(kept) == 4 and {"cu-5", "cu-4", "cu-3"} < set(kept)  # and the set just used
+    assert list((root / (set(kept) - {"cu-5", "cu-4", "cu-3"}).pop()).iterdir())  # a.html, compiled
 
 
 def test_the_manifest_records_the_digest_of_each_page_the_indexing_process_read(project: Path) -> None:
@@ -383,7 +408,43 @@ def test_the_site_a_build_replaces_waits_in_the_state_folder_until_the_next_buil
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".out")) == []  # nothing beside out/
     edit_csv(project / "nguon" / "ket-qua-2025.csv", lambda rows: rows[:-1])
     build(project, "out")
-    assert not kept.exists() and len(list(replaced.iterdir())) == 1  # the previous one removed, this one waiting
+    # The previous one removed while the child scored (or part of it, when the child was done first), this one
+    # waiting; the next build, with nothing to do, removes the previous one whole.
+    (latest,) = [p for p in replaced.iterdir() if p != kept]
+    build(project, "out")
+    assert not kept.exists() and latest.exists()
+
+
+def test_a_build_stops_removing_replaced_sites_once_its_child_is_done_and_the_next_goes_on(tmp_path: Path) -> None:
+    project = Project.open(project=tmp_path)
+    replaced = replaced_folder(project)
+    outside = tmp_path / "ngoai"
+    outside.mkdir()
+    (outside / "giu.html").write_text("giữ", encoding="utf-8")
+    names = [f"trang-{n}" for n in range(WAITING + 2)]  # replaced in that order
+    for n, name in enumerate(names):
+        for unit in range(300):
+            page = replaced / name / "don-vi" / f"dv-{unit}" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text("trang", encoding="utf-8")
+        (replaced / name / "lien-ket").symlink_to(outside, target_is_directory=True)
+        os.utime(replaced / name, ns=(n * 10**9, n * 10**9))
+    remove_replaced(project, enough=lambda: True)
+    # The oldest beyond WAITING whole, whatever `enough` says; then it stopped on the way through the next.
+    assert sorted(p.name for p in replaced.iterdir()) == names[-WAITING:]
+    assert 0 < sum(1 for _ in (replaced / names[-WAITING]).rglob("*")) < 2 * 300
+    remove_replaced(project)
+    assert list(replaced.iterdir()) == []
+    assert (outside / "giu.html").read_text(encoding="utf-8") == "giữ"  # a link is removed, never followed
+
+
+def test_a_rebuild_with_nothing_to_do_makes_no_folders_it_throws_away(project: Path) -> None:
+    """Its child is done before the folders of the next site would be: `prepare_staging` stops."""
+    made = prepare_staging(Project.open(project=project), project / "out", enough=lambda: True)
+    assert made is not None and not any(made.iterdir())
+    discard_staging(Project.open(project=project), made)
+    build(project, "out")
+    assert not any(replaced_folder(Project.open(project=project)).rglob("index.html"))
 
 
 def test_the_folders_made_before_a_rebuild_are_every_folder_of_the_last_one_and_nothing_else(project: Path) -> None:

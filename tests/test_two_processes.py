@@ -48,6 +48,23 @@ def test_a_process_that_is_free_takes_the_next_item() -> None:
 
 
 @needs_fork
+def test_after_a_failure_the_other_process_takes_no_more_items(tmp_path: Path) -> None:
+    """The failure is known once the other process ends the item it has, not after every other item."""
+    here = os.getpid()
+
+    def work(i: int) -> list[int]:
+        if os.getpid() == here:
+            raise OSError(errno.ENOSPC, "Hết chỗ trên đĩa")
+        time.sleep(0.5)  # the copy's first item, while this process fails
+        (tmp_path / str(i)).touch()
+        return [i]
+
+    with pytest.raises(OSError, match="Hết chỗ trên đĩa"):
+        in_two(list(range(6)), work, weight=lambda i: 10 - i)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1"]
+
+
+@needs_fork
 def test_a_failure_in_the_copy_is_raised_here_as_it_was() -> None:
     here = os.getpid()
 

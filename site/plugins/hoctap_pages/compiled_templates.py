@@ -7,7 +7,8 @@ compiled code beside the build manifest, one file per template, checked
 against the template's source each time. Its key does not cover how the
 templates are compiled (the Jinja version, `JINJA_ENVIRONMENT`, the
 extensions), so each set of code, theme and settings (`build_cache.global_key`)
-has a folder of its own, and the folders of other sets are removed.
+has a folder of its own; the four used last are kept (a site built in turn with
+and without `--publish` has two sets), the others removed.
 
 Only `hoctap build` keeps them (it names a manifest); `pelican` run by hand
 compiles as always.
@@ -15,6 +16,7 @@ compiles as always.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache
 
 from .build_cache import global_key
+
+KEPT = 4  # sets of compiled templates kept
 
 
 def use_compiled_templates(env: Environment, settings: dict[str, Any]) -> None:
@@ -32,10 +36,12 @@ def use_compiled_templates(env: Environment, settings: dict[str, Any]) -> None:
     root = Path(str(manifest)).parent / "mau-da-dich"
     folder = root / global_key(settings, Path(str(settings["THEME"])))
     try:
-        if not folder.is_dir():
-            for other in root.glob("*"):  # another code, theme or settings: never read again
-                shutil.rmtree(other, ignore_errors=True)
-            folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)  # used now: the folders used longest ago go first
+        by_use = sorted(root.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     except OSError:
         return  # compiled each time, as without a manifest
+    for other in by_use[KEPT:]:  # another code, theme or settings, not used for a while
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)
     env.bytecode_cache = FileSystemBytecodeCache(str(folder))

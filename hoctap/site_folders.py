@@ -102,7 +102,7 @@ def remove_replaced(project: Project, enough: Callable[[], bool] = lambda: False
     the core the child leaves idle instead of at the end of the build.
 
     It stops once `enough()` says so (the child has finished: the build would wait on this), and the next build
-    goes on where it stopped: a rebuild with nothing to do took three to six seconds removing what the builds
+    goes on where it stopped: a rebuild with nothing to do took three to eight seconds removing what the builds
     before it had left. The oldest beyond `WAITING` are removed whole all the same."""
     try:
         found = sorted(replaced_folder(project).iterdir(), key=lambda p: p.stat().st_mtime_ns)

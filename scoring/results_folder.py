@@ -278,11 +278,8 @@ def _year_files(report: ScoreReport, year: int, registry: Registry, rubrics: Rub
 
     def serialised(name: str, entries: Iterator[dict[str, Any]]) -> orjson.Fragment:
         out = bytearray(b"[")
-        for entry in entries:
-            raw = orjson.dumps(entry)
-            if not raw.isascii() and not _is_nfc(raw):
-                entry = nfc_all(entry)
-                raw = orjson.dumps(entry)
+        for made in entries:
+            raw, entry = _json_written(made)
             parts.add(name, entry, raw)
             if len(out) > 1:
                 out += b","
@@ -291,10 +288,8 @@ def _year_files(report: ScoreReport, year: int, registry: Registry, rubrics: Rub
         return orjson.Fragment(bytes(out))
 
     doc = year_document(report, year, registry, rubrics, info, serialised)
-    head = {k: v for k, v in doc.items() if k not in year_stamps.SECTIONS}  # the settings' texts: not cells
-    raw = orjson.dumps(head)
-    if not raw.isascii() and not _is_nfc(raw):
-        doc.update(nfc_all(head))
+    # The settings' texts are not cells: in NFC too (the same objects when they were already).
+    doc.update(_json_written({k: v for k, v in doc.items() if k not in year_stamps.SECTIONS})[1])
     return orjson.dumps(doc), csv_lines(report.for_year(year).results, rubric_columns(rubrics.for_year(year))), \
         parts.digests()
 

@@ -28,8 +28,16 @@ from .build_cache import global_key
 KEPT = 4  # sets of compiled templates kept
 
 
+# The settings last asked for (held, so that `is` cannot match another object) and their cache: Pelican makes
+# half a dozen generators from one settings object, and each key hashes the theme and the code again.
+_LAST: list[tuple[dict[str, Any], FileSystemBytecodeCache]] = []
+
+
 def use_compiled_templates(env: Environment, settings: dict[str, Any]) -> None:
     """Give `env` the compiled templates of this code, theme and settings (before any template is loaded)."""
+    if _LAST and _LAST[0][0] is settings:
+        env.bytecode_cache = _LAST[0][1]
+        return
     manifest = settings.get("HOCTAP_BUILD_MANIFEST_OUT")
     if not manifest:
         return
@@ -44,4 +52,5 @@ def use_compiled_templates(env: Environment, settings: dict[str, Any]) -> None:
     for other in by_use[KEPT:]:  # another code, theme or settings, not used for a while
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)
-    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    env.bytecode_cache = cache = FileSystemBytecodeCache(str(folder))
+    _LAST[:] = [(settings, cache)]

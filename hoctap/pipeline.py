@@ -152,7 +152,7 @@ def score_intake(intake: Intake, project: Project, reg: Registry | None = None,
     if kept:
         from scoring.table_cells import year_codes
 
-        years = year_codes(subs.frame())  # a year that cannot be read is never kept
+        years = year_codes(subs)  # a year that cannot be read is never kept
         subs = subs.select(int(i) for i in np.flatnonzero(~np.isin(years, list(kept))))
     return score(subs, reg, scoring_options(project, reg))
 
@@ -275,8 +275,8 @@ def year_inputs(project: Project, intake: Intake) -> dict[int, str] | None:
     sources = intake.collected.sources
     if not intake.tabs_checked and any(True for _ in intake.collected.submissions.objects()):
         check_tabs(intake, registry(project))
-    frame = intake.collected.submissions.frame()
-    intake.held = held = source_years.source_year_codes(intake.collected, intake.unread, year_codes(frame))
+    intake.held = held = source_years.source_year_codes(intake.collected, intake.unread,
+                                                         year_codes(intake.collected.submissions))
     if held is None:
         return None
     earliest: list[tuple[int, str]] = []

@@ -98,7 +98,7 @@ def read_needed(collected: Collected, unread: Unread, reg: Registry, kept: Colle
         subs = Submissions([file.read()])
         if flag:
             flag_misplaced_tabs(list(subs.objects()), reg)
-        years = tuple(int(y) for y in np.unique(year_codes(subs.frame())))
+        years = tuple(int(y) for y in np.unique(year_codes(subs)))
         if len(subs) != collected.sources[i].rows or years != recorded:
             unread.record.unlink(missing_ok=True)
             raise IntakeError(f"{file.origin}: tệp không chứa đúng những dòng mà bản ghi của lần dựng trước "

@@ -10,18 +10,20 @@ before a report is returned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.bulk import collector_paused
 from scoring.canonical import Place, Submission
 from scoring.errors import ScoringError
+from scoring.lazy_mapping import LazyMapping
 from scoring.options import ScoringOptions, rubric_deadline
 from scoring.problems import Rejection
 from scoring.ranking import rank_points
 from scoring.recognition import decision_for
 from scoring.registry import Registry
+from scoring.result_table import ResultTable, YearStatuses
 from scoring.results import Deadline, ResultRow, ScoreReport, StatusRow, SubmissionStatus
 from scoring.table_scoring import assess_table
 from scoring.validate import Accepted, ValidationOptions, validate
@@ -66,29 +68,38 @@ def _row(acc: Accepted, options: ScoringOptions) -> ResultRow:
     )
 
 
-def _statuses(results: list[ResultRow], rejected: list[Rejection], registry: Registry, years: list[int]) -> list[StatusRow]:
-    by_key = {(r.unit_id, r.year): r for r in results}
+def _statuses(results: ResultTable, rejected: list[Rejection], registry: Registry, years: list[int],
+              options: ScoringOptions) -> YearStatuses:
+    """Each active unit's status per year, a year's made when first read (by the process writing that year)."""
     refused = {(r.unit_id, r.year) for r in rejected if r.known_unit}
-    out = []
-    for year in years:
+
+    def of_year(year: int) -> list[StatusRow]:
+        mine = results.of_year(year)
+        by_unit = dict(zip(mine.unit_ids.tolist(), mine.submitted.tolist(), strict=True))
+        rubric = options.rubrics.for_year(year)
+        deadline = options.deadline(year, rubric) if rubric is not None else None
+        out = []
         for unit in registry.active(year):
-            result = by_key.get((unit.id, year))
-            if result is not None:
-                out.append(StatusRow(unit.id, year, result.submission_status, result.submitted))
+            if unit.id in by_unit:
+                submitted = by_unit[unit.id]
+                assert deadline is not None  # a result's year has a rubric
+                out.append(StatusRow(unit.id, year, _status(submitted, deadline), submitted))
             elif (unit.id, year) in refused:
                 out.append(StatusRow(unit.id, year, "bi-tu-choi", None))
             else:
                 out.append(StatusRow(unit.id, year, "chua-nop", None))
-    return out
+        return out
+
+    return YearStatuses(of_year, [y for y in years if any(u.active_in(y) for u in registry.units)])
 
 
-def _report(read: int, results: list[ResultRow], rejected: list[Rejection], registry: Registry,
-            options: ScoringOptions, origins: dict[tuple[str, int], Place]) -> ScoreReport:
-    results.sort(key=lambda r: (r.year, r.points.rank if r.points else 0, r.unit_id))
-    years = sorted({r.year for r in results} | {r.year for r in rejected if r.year is not None})
+def _report(read: int, results: ResultTable, rejected: list[Rejection], registry: Registry,
+            options: ScoringOptions, origins: Mapping[tuple[str, int], Place]) -> ScoreReport:
+    results = results.sorted()
+    years = sorted(set(results.years.tolist()) | {r.year for r in rejected if r.year is not None})
     deadlines = {y: d for y in years if (d := options.deadline_for(y)) is not None}
     report = ScoreReport(read=read, results=results, rejected=rejected,
-                         statuses=_statuses(results, rejected, registry, years), deadlines=deadlines, origins=origins)
+                         statuses=_statuses(results, rejected, registry, years, options), deadlines=deadlines, origins=origins)
     if report.read != len(report.results) + len(report.rejected):
         raise ScoringError("Một phiếu đã bị bỏ sót khi chấm điểm: số đọc được không khớp (lỗi chương trình).")
     return report
@@ -97,7 +108,7 @@ def _report(read: int, results: list[ResultRow], rejected: list[Rejection], regi
 def score_rows(submissions: Sequence[Submission], registry: Registry, options: ScoringOptions) -> ScoreReport:
     """Every row through the row-by-row rules: the reference `score()` must equal."""
     accepted, rejected = validate(submissions, registry, _validation(options))
-    results = rank_points([_row(a, options) for a in accepted])
+    results = ResultTable.of(rank_points([_row(a, options) for a in accepted]))
     return _report(len(submissions), results, rejected, registry, options,
                    {(a.unit.id, a.year): a.submission.origin for a in accepted})
 
@@ -110,8 +121,8 @@ def score(submissions: Sequence[Submission], registry: Registry, options: Scorin
         others = [subs[i] for i in fast.row_by_row]
         accepted, rejected = validate(others, registry, _validation(options))
         results = fast.with_ranks([_row(a, options) for a in accepted])
-        origins = fast.origins
-        origins.update({(a.unit.id, a.year): a.submission.origin for a in accepted})
+        # Read only to write statuses back into tabs: made then (tens of thousands of places in a national run).
+        origins = LazyMapping(lambda: fast.origins() | {(a.unit.id, a.year): a.submission.origin for a in accepted})
         return _report(len(subs), results, rejected, registry, options, origins)
 
 

@@ -14,10 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from scoring.canonical import Place
+from scoring.lazy_mapping import LazyMapping
 from scoring.problems import Rejection
+
+if TYPE_CHECKING:
+    from scoring.result_table import ResultTable, YearStatuses
 
 Basis = Literal["self", "verified"]
 SubmissionStatus = Literal["dung-han", "tre-han", "khong-ro-ngay", "bi-tu-choi", "chua-nop"]
@@ -183,28 +187,28 @@ class StatusRow:
 @dataclass
 class ScoreReport:
     read: int
-    results: list[ResultRow]
+    results: ResultTable  # `scoring.result_table`: a Sequence[ResultRow] whose rows are made when read
     rejected: list[Rejection]
-    statuses: list[StatusRow]
+    statuses: YearStatuses  # `scoring.result_table`: a Sequence[StatusRow], a year's rows made when read
     deadlines: dict[int, Deadline]
     # Where each accepted unit-year was read (file, tab, line), for writing its status back.
-    origins: dict[tuple[str, int], Place] = field(default_factory=dict)
+    origins: Mapping[tuple[str, int], Place] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
-        return sorted({r.year for r in self.results} | {s.year for s in self.statuses})
+        return sorted(set(self.results.years.tolist()) | set(self.statuses.years))
 
     def for_year(self, year: int) -> ScoreReport:
         """Only one assessment year (rejections whose year could not be read belong to no year)."""
-        results = [r for r in self.results if r.year == year]
+        results = self.results.of_year(year)
         rejected = [r for r in self.rejected if r.year == year]
         return ScoreReport(
             read=len(results) + len(rejected),
             results=results,
             rejected=rejected,
-            statuses=[s for s in self.statuses if s.year == year],
+            statuses=self.statuses.of_year(year),
             deadlines={y: d for y, d in self.deadlines.items() if y == year},
-            origins={k: p for k, p in self.origins.items() if k[1] == year},
+            origins=LazyMapping(lambda: {k: p for k, p in self.origins.items() if k[1] == year}),
         )
 
     def counts(self) -> dict[str, int]:

@@ -11,7 +11,6 @@ Numbers come back as integers (points in hundredths, head counts as is);
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -37,20 +36,12 @@ from scoring.values import (
     to_whole,
     to_year,
 )
-from scoring.wide_table import EVIDENCE
+from scoring.wide_table import EVIDENCE, Submissions
 
 BLANK = -1  # the cell is empty, or the column is missing
 BAD = -2  # the cell holds something its parser refuses
 DIGITAL_ORDER = {key: i for i, key in enumerate(DIGITAL_LEVELS)}  # chua-dat < co-ban < tot
 VERDICT = {"dat": 1, "khong-dat": 0}
-
-
-def raw(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A column; an absent one is all "", which every parser reads as blank (the wide table has no NaN or None)."""
-    column = frame.get(name)
-    if column is None:
-        return pd.Series("", index=frame.index, dtype=object)
-    return column
 
 
 def mapped(column: pd.Series, parse: Callable[[Any], Any]) -> pd.Series:
@@ -61,7 +52,7 @@ def mapped(column: pd.Series, parse: Callable[[Any], Any]) -> pd.Series:
     with the type in the cache key.
     """
     if pd.api.types.infer_dtype(column, skipna=False) in ("string", "empty"):
-        positions, uniques = pd.factorize(column, use_na_sentinel=False)
+        positions, uniques = pd.factorize(column)  # no null in a column of strings
         answers = np.empty(len(uniques), dtype=object)
         for j, value in enumerate(uniques):
             answers[j] = parse(value)
@@ -94,7 +85,78 @@ def _coded(parse: Callable[[Any], int]) -> Callable[[Any], int]:
 
 def codes(column: pd.Series, parse: Callable[[Any], int]) -> np.ndarray:
     """Integer codes of a column: the parsed value (≥ 0), BLANK or BAD."""
-    return mapped(column, _coded(parse)).to_numpy(dtype=np.int64)
+    run = _coded(parse)
+    values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):  # as `mapped`, without objects
+        positions, uniques = pd.factorize(values)  # no null in a column of strings: no null scan
+        return np.fromiter(map(run, uniques), dtype=np.int64, count=len(uniques))[positions]
+    return mapped(column, run).to_numpy(dtype=np.int64)
+
+
+class Cells:
+    """Some rows of the submissions (a year's, or all), each column taken and parsed once for them, and any
+    subset of those rows (`subset`: a group of units) answered from the same parses.
+
+    A Thông tư 24/2023 year is assessed in a dozen groups (criteria set, unit type, public or not); parsing each
+    group's columns apart cost a factorisation per column and group, and copying each group's whole table."""
+
+    def __init__(self, subs: Submissions, rows: np.ndarray | None = None, *,
+                 _store: dict[Any, np.ndarray] | None = None, _subset: np.ndarray | None = None) -> None:
+        self.subs, self.rows = subs, rows
+        self.names = subs.names_at(rows)  # a column no source of these rows has is blank in all of them
+        self._store: dict[Any, np.ndarray] = {} if _store is None else _store
+        self._subset = _subset
+
+    def __len__(self) -> int:
+        if self._subset is not None:
+            return len(self._subset)
+        return len(self.subs) if self.rows is None else len(self.rows)
+
+    def subset(self, positions: np.ndarray) -> Cells:
+        """These positions of the rows (ascending), sharing every parse made or to be made."""
+        return Cells(self.subs, self.rows, _store=self._store, _subset=positions)
+
+    def _memo(self, key: Any, make: Callable[[], np.ndarray]) -> np.ndarray:
+        found = self._store.get(key)
+        if found is None:
+            found = self._store[key] = make()
+        return found if self._subset is None else found[self._subset]
+
+    def raw(self, name: str) -> np.ndarray:
+        """The column's cells as read ("" where a source lacks the column; `irregular` as booleans)."""
+        def take() -> np.ndarray:
+            column = self.subs.column(name)
+            return column if self.rows is None else column[self.rows]
+        return self._memo(name, take)
+
+    def codes(self, name: str, parse: Callable[[Any], int]) -> np.ndarray:
+        return self._memo((name, parse), lambda: codes(self._whole(name), parse))
+
+    def mapped(self, name: str, parse: Callable[[Any], Any]) -> pd.Series:
+        return pd.Series(self._memo((name, parse, object), lambda: mapped(self._whole(name), parse).to_numpy(dtype=object)),
+                         dtype=object)
+
+    def filled(self, name: str) -> np.ndarray:
+        return self._memo((name, filled), lambda: filled(self._whole(name)))
+
+    def marks(self, name: str) -> np.ndarray:
+        """Which cells are blank or a not-applicable mark (`not_applicable_mark`)."""
+        return self._memo((name, not_applicable_mark), lambda: ~filled(self._whole(name), not_applicable_mark))
+
+    def _whole(self, name: str) -> pd.Series:
+        return pd.Series(Cells(self.subs, self.rows, _store=self._store).raw(name), dtype=object)
+
+
+def filled(column: pd.Series, blank: Callable[[Any], bool] = is_blank) -> np.ndarray:
+    """Which cells hold something (`blank` is false); "" is looked at by numpy, anything else by `blank`.
+
+    Most columns a rule checks for stray values are blank in nearly every row."""
+    values = column.to_numpy(dtype=object)
+    out = values != ""
+    if out.any():
+        rest = np.flatnonzero(out)
+        out[rest] = ~mapped(pd.Series(values[rest], dtype=object), blank).to_numpy(dtype=bool)
+    return np.asarray(out, dtype=bool)
 
 
 @lru_cache(maxsize=8)
@@ -119,9 +181,9 @@ def year(value: Any) -> int:
     return to_year(value)
 
 
-def year_codes(frame: pd.DataFrame) -> np.ndarray:
-    """The year of every row of a wide table, as `codes` (an unreadable or blank year is negative)."""
-    return codes(raw(frame, "year"), year)
+def year_codes(subs: Submissions) -> np.ndarray:
+    """The year of every submission, as `codes` (an unreadable or blank year is negative)."""
+    return codes(pd.Series(subs.column("year"), dtype=object), year)
 
 
 def verdict(value: Any) -> int:
@@ -193,67 +255,61 @@ def hundredths_to_decimal(decimals: int) -> Callable[[int], Decimal]:
     return to
 
 
-# A letter or digit that no not-applicable mark ("kad", "không áp dụng", "-") folds to: a clean cell holding
-# one is evidence as it stands, with no folding needed (an ASCII letter or digit survives `fold_words`).
+# A letter or digit that no not-applicable mark ("kad", "không áp dụng", "-") folds to: a cell holding one is
+# evidence, clean or not (cleaning only composes, drops control characters and spaces; folding keeps an ASCII
+# letter or digit, and a letter with marks folds to its base letter).
 _NO_MARK_CHARS = "0123456789bcefijlmqrstvwxyzBCEFIJLMQRSTVWXYZ"
 _NO_MARK = re.compile(f"[{_NO_MARK_CHARS}]")
 
 
 @dataclass(frozen=True)
 class EvidenceCells:
-    """Every evidence column (`mc:<id>`), read once for all rows."""
+    """Every evidence column (`mc:<id>`), read once for all rows; a cell is cleaned only when a result reads it.
 
-    text: dict[str, np.ndarray]  # per indicator id: the cleaned text, or None when blank (what a result publishes)
-    proof: dict[str, np.ndarray]  # per indicator id: what a chỉ tiêu counts as evidence (None: blank or a "kad" mark)
-
-
-def _plain(values: list[str]) -> np.ndarray:
-    """Which non-empty strings are clean and hold a letter or digit no mark has, decided on one joined string.
-
-    Evidence is mostly unique (a link, a document number), so parsing each distinct value would parse
-    every cell. The checks of `is_clean` hold for a string joined with "|" exactly when they hold for
-    each part (the separator is printable, NFC composes nothing across it, and a space beside it is a
-    part's leading or trailing space); a part without a telling character is found by deleting those
-    bytes (ASCII, so never part of another character's UTF-8) and comparing lengths. Any doubt (a part
-    holding "|", a dirty join) sends every part to the exact test.
+    Evidence is mostly unique (a link, a document number): cleaning each cell for fifty thousand results that
+    are then written by another process cost more than deciding every outcome of a year.
     """
-    joined = "|".join(values)
-    exact = (joined.count("|") != len(values) - 1 or not joined.isprintable() or "  " in joined or " |" in joined
-             or "| " in joined or joined[:1] == " " or joined[-1:] == " "
-             or not (joined.isascii() or unicodedata.is_normalized("NFC", joined)))
-    if exact:
-        return np.array([is_clean(v) and _NO_MARK.search(v) is not None for v in values], dtype=bool)
-    encoded = joined.encode("utf-8")
-    whole = np.fromiter(map(len, encoded.split(b"|")), dtype=np.int64, count=len(values))
-    kept = np.fromiter(map(len, encoded.translate(None, _NO_MARK_CHARS.encode()).split(b"|")), dtype=np.int64,
-                       count=len(values))
-    return kept < whole
+
+    raw: dict[str, np.ndarray]  # per indicator id: the cell as read ("" when blank or absent)
+    proof: dict[str, np.ndarray]  # per indicator id: the cell where a chỉ tiêu counts it as evidence, else None
+
+    def text(self, i: int) -> dict[str, str]:
+        """Row i's filled evidence cells in column order, cleaned, as `scoring.validate` keeps them."""
+        out = {}
+        for ind, values in self.raw.items():
+            value = values[i]
+            if not (type(value) is str and value == ""):
+                text = text_or_none(value)
+                if text is not None:
+                    out[ind] = text
+        return out
 
 
+def _proof(values: np.ndarray) -> np.ndarray:
+    """Which cells a chỉ tiêu counts as evidence: filled and not a not-applicable mark (`evidence_text`)."""
+    found = np.zeros(len(values), dtype=bool)
+    filled = np.flatnonzero(values != "")  # "" is blank
+    if filled.size:
+        search = _NO_MARK.search
+        telling = np.fromiter((type(v) is str and search(v) is not None for v in values[filled].tolist()),
+                              dtype=bool, count=filled.size)
+        found[filled[telling]] = True
+        rest = filled[~telling]
+        if rest.size:  # a mark, a blank of spaces, a typed cell, or evidence without a telling character
+            exact = mapped(pd.Series(values[rest], dtype=object), evidence_text)
+            found[rest] = [text is not None for text in exact]
+    return found
 
 
-
-def evidence_cells(frame: pd.DataFrame) -> EvidenceCells:
-    names = [str(c) for c in frame.columns if str(c).startswith(EVIDENCE)]
-    if not names or frame.empty:
-        return EvidenceCells({}, {})
-    values = np.concatenate([raw(frame, name).to_numpy(dtype=object) for name in names])
-    text = np.full(len(values), None, dtype=object)
-    proof = np.full(len(values), None, dtype=object)
-    filled = np.flatnonzero(values != "")  # "" is blank: None in both
-    strings = [v for v in values[filled].tolist() if type(v) is str]
-    if len(strings) == filled.size and strings:
-        plain = _plain(strings)
-        text[filled[plain]] = proof[filled[plain]] = values[filled[plain]]
-        slow = filled[~plain]
-    else:  # a workbook's typed cells: each value its own way
-        slow = filled
-    if slow.size:
-        rest = pd.Series(values[slow], dtype=object)
-        text[slow] = mapped(rest, text_or_none).to_numpy(dtype=object)
-        proof[slow] = mapped(rest, evidence_text).to_numpy(dtype=object)
-    n = len(frame)
-    return EvidenceCells(
-        text={name[len(EVIDENCE):]: text[k * n:(k + 1) * n] for k, name in enumerate(names)},
-        proof={name[len(EVIDENCE):]: proof[k * n:(k + 1) * n] for k, name in enumerate(names)},
-    )
+def evidence_cells(subs: Submissions) -> EvidenceCells:
+    raw_cells, proof = {}, {}
+    for name in subs.names:
+        if not name.startswith(EVIDENCE):
+            continue
+        values = subs.column(name)
+        raw_cells[name[len(EVIDENCE):]] = values
+        kept = np.full(len(values), None, dtype=object)
+        found = _proof(values)
+        kept[found] = values[found]
+        proof[name[len(EVIDENCE):]] = kept
+    return EvidenceCells(raw_cells, proof)

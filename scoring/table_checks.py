@@ -23,6 +23,7 @@ from scoring.options import ScoringOptions
 from scoring.results import CheckResult, IndicatorCheck
 from scoring.results_json import RawChecks, number
 from scoring.table_levels import RESULT_NAMES, LevelsColumns
+from scoring.text import clean_text
 
 _ANSWERS = {"yes-no": {1: "dat", 0: "khong-dat"}, "digital": dict(enumerate(DIGITAL_LEVELS))}
 _COUNCIL: dict[int, Literal["dat", "khong-dat"]] = {1: "dat", 0: "khong-dat"}
@@ -62,10 +63,17 @@ def _group_lists(cols: LevelsColumns) -> _GroupLists:
         found = cols.lists = _GroupLists(
             cols.requested.tolist(), cols.members.tolist(), cols.learners.tolist() if cols.learners is not None else None,
             {ind: _ReportedLists(rep.answer.tolist(), rep.count.tolist(), rep.learners_count.tolist(),
-                                 rep.council.tolist(), rep.evidence.tolist(), {lv: a.tolist() for lv, a in rep.own_at.items()},
+                                 rep.council.tolist(), _cleaned(rep.evidence.tolist()),
+                                 {lv: a.tolist() for lv, a in rep.own_at.items()},
                                  list(zip(*(rep.by_level[level].tolist() for level in LEVELS), strict=True)))
              for ind, rep in cols.reported.items()})
     return found
+
+
+def _cleaned(evidence: list[Any]) -> list[str | None]:
+    """A chỉ tiêu's evidence cells as a check publishes them (`table_cells.evidence_text`: a cell the scorer
+    kept as evidence is no mark, so it is only cleaned)."""
+    return [None if value is None else clean_text(value) for value in evidence]
 
 
 # The by-level judgements a check can have, one mapping each, shared by every check that has them (read-only).

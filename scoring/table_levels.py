@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from scoring.levels import CdhtRule
 from scoring.levels_rubric import LEVELS, CriteriaSet, LevelIndicator, UnitType
@@ -22,16 +21,11 @@ from scoring.results import CheckResult
 from scoring.table_cells import (
     BLANK,
     DIGITAL_ORDER,
-    codes,
+    Cells,
     digital,
-    mapped,
-    not_applicable_mark,
-    raw,
-    text_or_none,
     verdict,
     whole,
 )
-from scoring.values import is_blank
 from scoring.wide_table import COUNCIL, OWN, VERIFIED
 
 DAT, KHONG_DAT, KHONG_AP_DUNG = 1, 0, 2
@@ -46,7 +40,7 @@ class Reported:
     count: np.ndarray  # BLANK unless a share
     learners_count: np.ndarray
     council: np.ndarray  # BLANK, KHONG_DAT or DAT
-    evidence: np.ndarray  # str or None
+    evidence: np.ndarray  # the cell as read where it counts as evidence (`table_cells.EvidenceCells.proof`), else None
     own_at: dict[int, np.ndarray]  # per level: DAT / KHONG_DAT / KHONG_AP_DUNG
     by_level: dict[int, np.ndarray]
 
@@ -66,7 +60,7 @@ class LevelsColumns:
     level_met: np.ndarray
     self_level_met: np.ndarray
     criteria_met: dict[str, np.ndarray]  # per tiêu chí, at the requested level
-    council_reasons: list[str | None]
+    council_reasons: np.ndarray  # the Hội đồng's reasons as typed: cleaned (`text_or_none`) when a result is made
     lists: object = None  # the same columns as Python lists, made by `table_checks` when a row's checks are first read
 
 
@@ -79,24 +73,20 @@ def _meets(count: np.ndarray, total: np.ndarray, threshold: object) -> np.ndarra
     return np.asarray(100 * count * q >= p * total, dtype=bool)
 
 
-def _filled(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return ~mapped(raw(frame, name), is_blank).to_numpy(dtype=bool)
-
-
-def _foreign_clean(frame: pd.DataFrame, cset: CriteriaSet) -> np.ndarray:
+def _foreign_clean(cells: Cells, cset: CriteriaSet) -> np.ndarray:
     """No value under a column of another set (own or Hội đồng) or of TT 22 (reviewer's points)."""
-    clean = np.ones(len(frame), dtype=bool)
+    clean = np.ones(len(cells), dtype=bool)
     known = set(cset.indicator_ids)
-    for column in frame.columns:
-        prefix, _, ind_id = str(column).partition(":")
+    for column in cells.names:
+        prefix, _, ind_id = column.partition(":")
         prefix += ":"
         if (prefix in (OWN, COUNCIL) and ind_id not in known) or prefix == VERIFIED:
-            clean &= ~_filled(frame, str(column))
+            clean &= ~cells.filled(column)
     return clean
 
 
 def _own_ok(ind: LevelIndicator, level: int, rep: Reported, unit_type: UnitType, members: np.ndarray,
-            learners: np.ndarray | None, rule_name: CdhtRule) -> np.ndarray:
+            learners: np.ndarray | None, rule_name: CdhtRule, evidenced: np.ndarray) -> np.ndarray:
     rule = ind.rule(level)
     if ind.kind == "yes-no":
         ok = rep.answer == DAT
@@ -111,48 +101,47 @@ def _own_ok(ind: LevelIndicator, level: int, rep: Reported, unit_type: UnitType,
         if ind.kind == "cdht" and unit_type.learners:
             assert rule.learners_threshold is not None and learners is not None
             ok &= _meets(rep.learners_count, learners, rule.learners_threshold)
-    return np.asarray(ok & np.array([e is not None for e in rep.evidence], dtype=bool), dtype=bool)
+    return np.asarray(ok & evidenced, dtype=bool)
 
 
-def assess_group(frame: pd.DataFrame, proof: dict[str, np.ndarray], cset: CriteriaSet, unit_type: UnitType,
+def assess_group(cells: Cells, proof: dict[str, np.ndarray], cset: CriteriaSet, unit_type: UnitType,
                  public: bool, cdht_rule: CdhtRule) -> tuple[np.ndarray, LevelsColumns]:
     """(clean, columns) for the rows of one group; `clean` marks the rows assessed here.
 
     `proof` holds the group's evidence cells as a chỉ tiêu reads them (`table_cells.evidence_cells`).
     """
-    n = len(frame)
-    requested = codes(raw(frame, "muc_de_nghi"), whole)
+    n = len(cells)
+    requested = cells.codes("muc_de_nghi", whole)
     clean = np.isin(requested, LEVELS)
-    members = codes(raw(frame, "so_thanh_vien"), whole)
+    members = cells.codes("so_thanh_vien", whole)
     clean &= members >= 1
     learners = None
     if unit_type.learners:
-        learners = codes(raw(frame, "so_nguoi_hoc"), whole)
+        learners = cells.codes("so_nguoi_hoc", whole)
         clean &= learners >= 1
-    clean &= _foreign_clean(frame, cset)
+    clean &= _foreign_clean(cells, cset)
     parsed: dict[str, tuple[LevelIndicator, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
     blank = np.full(n, BLANK, dtype=np.int64)
     for ind in cset.indicators:
-        own_col, council_col = raw(frame, OWN + ind.id), raw(frame, COUNCIL + ind.id)
+        own_col, council_col = OWN + ind.id, COUNCIL + ind.id
         if not any(applies(ind, level, unit_type, public) for level in LEVELS):
             # A value typed where the chỉ tiêu does not apply earns a warning: the row-by-row path writes it.
-            clean &= mapped(own_col, not_applicable_mark).to_numpy(dtype=bool)
-            clean &= mapped(council_col, not_applicable_mark).to_numpy(dtype=bool)
+            clean &= cells.marks(own_col) & cells.marks(council_col)
             continue
         answer = count = learners_count = blank
         if ind.kind == "yes-no":
-            answer = codes(own_col, verdict)
+            answer = cells.codes(own_col, verdict)
             clean &= answer >= 0
         elif ind.kind == "digital":
-            answer = codes(own_col, digital)
+            answer = cells.codes(own_col, digital)
             clean &= answer >= 0
         else:
-            count = codes(own_col, whole)
+            count = cells.codes(own_col, whole)
             clean &= (count >= 0) & (count <= members)
             if ind.kind == "cdht" and learners is not None:
-                learners_count = codes(raw(frame, "nguoi_hoc_cdht"), whole)
+                learners_count = cells.codes("nguoi_hoc_cdht", whole)
                 clean &= (learners_count >= 0) & (learners_count <= learners)
-        council = codes(council_col, verdict)
+        council = cells.codes(council_col, verdict)
         clean &= council != -2
         evidence = proof.get(ind.id, np.full(n, None, dtype=object))
         parsed[ind.id] = (ind, answer, count, learners_count, council, evidence)
@@ -165,11 +154,12 @@ def assess_group(frame: pd.DataFrame, proof: dict[str, np.ndarray], cset: Criter
     reported: dict[str, Reported] = {}
     for ind_id, (ind, answer, count, learners_count, council, evidence) in parsed.items():
         rep = Reported(answer[keep], count[keep], learners_count[keep], council[keep], evidence[keep], {}, {})
+        evidenced = np.fromiter((e is not None for e in rep.evidence.tolist()), dtype=bool, count=keep.size)
         for level in LEVELS:
             if not applies(ind, level, unit_type, public):
                 rep.own_at[level] = rep.by_level[level] = np.full(keep.size, KHONG_AP_DUNG, dtype=np.int64)
                 continue
-            own = np.where(_own_ok(ind, level, rep, unit_type, mem, lrn, cdht_rule), DAT, KHONG_DAT)
+            own = np.where(_own_ok(ind, level, rep, unit_type, mem, lrn, cdht_rule, evidenced), DAT, KHONG_DAT)
             # The Hội đồng's judgement where it holds (scoring.levels._council_at): its "không đạt" always;
             # its "đạt" at and below the requested level, and at any level for a yes/no chỉ tiêu.
             holds = (rep.council == KHONG_DAT) | ((rep.council == DAT) & ((ind.kind == "yes-no") | (level <= req)))
@@ -192,9 +182,9 @@ def assess_group(frame: pd.DataFrame, proof: dict[str, np.ndarray], cset: Criter
                 at = reported[ind.id].by_level
                 ok &= np.where(req == 1, at[1], at[2]) != KHONG_DAT
         criteria_met[criterion.id] = ok
-    reasons = mapped(raw(frame, "hd_ly_do"), text_or_none).to_numpy(dtype=object)[keep]
+    reasons = cells.raw("hd_ly_do")[keep]
     return clean, LevelsColumns(
         index=keep, cset=cset, unit_type=unit_type, public=public, requested=req, members=mem, learners=lrn,
         reported=reported, level_met=highest(met), self_level_met=highest(met_own), criteria_met=criteria_met,
-        council_reasons=list(reasons),
+        council_reasons=reasons,
     )

@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 
 from scoring.points import PointsRubric
-from scoring.table_cells import BAD_VALUE, BLANK, OPTIONAL_WHOLE, codes, mapped, raw, scaled_points
-from scoring.values import is_blank
+from scoring.table_cells import BAD, BLANK, Cells, scaled_points, whole
 from scoring.wide_table import COUNCIL, OWN, VERIFIED
 
 
@@ -37,10 +35,6 @@ class PointsColumns:
     cdht: list[int | None]
 
 
-def _filled(frame: pd.DataFrame, name: str) -> np.ndarray:
-    return ~mapped(raw(frame, name), is_blank).to_numpy(dtype=bool)
-
-
 def _summed(columns: list[np.ndarray], size: int) -> np.ndarray:
     out = np.zeros(size, dtype=np.int64)
     for column in columns:
@@ -48,9 +42,9 @@ def _summed(columns: list[np.ndarray], size: int) -> np.ndarray:
     return out
 
 
-def assess_points(frame: pd.DataFrame, rubric: PointsRubric) -> tuple[np.ndarray, PointsColumns]:
-    """(clean, columns): `clean` marks the rows of `frame` assessed here; the others go row by row."""
-    n = len(frame)
+def assess_points(cells: Cells, rubric: PointsRubric) -> tuple[np.ndarray, PointsColumns]:
+    """(clean, columns): `clean` marks the rows of `cells` assessed here; the others go row by row."""
+    n = len(cells)
     scale = 10 ** rubric.decimals
     parse = scaled_points(rubric.decimals)
     clean = np.ones(n, dtype=bool)
@@ -58,23 +52,19 @@ def assess_points(frame: pd.DataFrame, rubric: PointsRubric) -> tuple[np.ndarray
     verified: dict[str, np.ndarray] = {}
     for ind in rubric.indicators:
         maximum = int(ind.max * scale)
-        mine = codes(raw(frame, OWN + ind.id), parse)
+        mine = cells.codes(OWN + ind.id, parse)
         clean &= (mine >= 0) & (mine <= maximum)
-        theirs = codes(raw(frame, VERIFIED + ind.id), parse)
+        theirs = cells.codes(VERIFIED + ind.id, parse)
         clean &= (theirs == BLANK) | ((theirs >= 0) & (theirs <= maximum))
         own[ind.id], verified[ind.id] = mine, theirs
     known = set(rubric.indicator_ids)
-    for column in frame.columns:
-        prefix, _, ind_id = str(column).partition(":")
+    for column in cells.names:
+        prefix, _, ind_id = column.partition(":")
         if (prefix + ":" in (OWN, VERIFIED) and ind_id not in known) or prefix + ":" == COUNCIL:
-            clean &= ~_filled(frame, str(column))
-    members = mapped(raw(frame, "so_thanh_vien"), OPTIONAL_WHOLE)
-    cdht = mapped(raw(frame, "so_cdht"), OPTIONAL_WHOLE)
-    clean &= (members != BAD_VALUE).to_numpy() & (cdht != BAD_VALUE).to_numpy()
-    both = members.notna() & cdht.notna() & (members != BAD_VALUE) & (cdht != BAD_VALUE)
-    over = np.zeros(n, dtype=bool)
-    over[both.to_numpy()] = cdht[both].to_numpy(dtype=np.int64) > members[both].to_numpy(dtype=np.int64)
-    clean &= ~over
+            clean &= ~cells.filled(column)
+    # Optional head counts (`OPTIONAL_WHOLE` row by row): blank is None, and no more CDHT than members.
+    members, cdht = cells.codes("so_thanh_vien", whole), cells.codes("so_cdht", whole)
+    clean &= (members != BAD) & (cdht != BAD) & ~((members >= 0) & (cdht > members))
 
     keep = np.flatnonzero(clean)
     complete = np.logical_and.reduce([verified[i][keep] >= 0 for i in rubric.indicator_ids]) if keep.size else np.zeros(0, bool)
@@ -89,8 +79,8 @@ def assess_points(frame: pd.DataFrame, rubric: PointsRubric) -> tuple[np.ndarray
     return clean, PointsColumns(
         index=keep, points=points, own=own_kept, verified=complete, criteria=criteria, total=total,
         self_total=self_total, klass=klass,
-        members=[None if v is None else int(v) for v in members.to_numpy()[keep]],
-        cdht=[None if v is None else int(v) for v in cdht.to_numpy()[keep]],
+        members=[None if v == BLANK else v for v in members[keep].tolist()],
+        cdht=[None if v == BLANK else v for v in cdht[keep].tolist()],
     )
 
 

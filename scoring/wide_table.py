@@ -1,4 +1,4 @@
-"""Submissions two ways: one wide table for the vectorised scorer, one `Submission` at a time for messages.
+"""Submissions two ways: the wide table's columns for the vectorised scorer, one `Submission` at a time for messages.
 
 The wide table is the long table of DESIGN.md pivoted to one row per
 submission and one column per header field and per (part, indicator):
@@ -11,7 +11,8 @@ take the row-by-row path, which names the cell.
 
 `Submissions` is the sequence readers hand over: parts that can build their
 own wide table cheaply (a CSV file: its rows are already columns) or plain
-`Submission` objects (a workbook's tabs). A `Submission`, with the place of
+`Submission` objects (a workbook's tabs). The scorer reads the parts' tables
+a column at a time (`Submissions.column`). A `Submission`, with the place of
 every cell, is built only for the rows that need one.
 """
 
@@ -22,6 +23,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, overload
 
+import numpy as np
 import pandas as pd
 
 from scoring.canonical import Place, Submission
@@ -113,12 +115,13 @@ class Submissions(Sequence[Submission]):
 
     def __init__(self, parts: Iterable[Part | Sequence[Submission]] = ()) -> None:
         self.parts: list[Part] = []
-        self._frame: pd.DataFrame | None = None
+        self._part_frames: list[pd.DataFrame] | None = None
+        self._columns: dict[str, np.ndarray] = {}
         for part in parts:
             self.add(part)
 
     def add(self, part: Part | Sequence[Submission]) -> None:
-        self._frame = None
+        self._part_frames, self._columns = None, {}
         if isinstance(part, Submissions):
             self.parts.extend(part.parts)
         elif isinstance(part, Sequence):
@@ -198,26 +201,42 @@ class Submissions(Sequence[Submission]):
             if isinstance(part, ObjectPart):
                 yield from part.subs
 
-    def frame(self) -> pd.DataFrame:
-        """The wide table of every part, in reading order (built once; a tab's reader flags must come first)."""
-        if self._frame is None:
-            self._frame = self._concat()
-        return self._frame
+    def _frames(self) -> list[pd.DataFrame]:
+        """Each part's wide table, built once (a tab's reader flags must come first)."""
+        if self._part_frames is None:
+            self._part_frames = [p.frame() for p in self.parts]
+        return self._part_frames
 
-    def _concat(self) -> pd.DataFrame:
-        frames = [p.frame() for p in self.parts if len(p)]
-        if not frames:
-            return frame_of([])
-        if len(frames) == 1:
-            return frames[0]
-        # Each part's table has no gap already: only a column some part lacks is NaN in that part's rows.
-        everywhere = set.intersection(*(set(f.columns) for f in frames))
-        frame = pd.concat(frames, ignore_index=True, sort=False)
-        gaps = [c for c in frame.columns if c not in everywhere]
-        if gaps:
-            frame[gaps] = frame[gaps].astype(object).fillna("")
-        frame["irregular"] = frame["irregular"].astype(bool)
-        return frame
+    @property
+    def names(self) -> list[str]:
+        """Every column some part has, in order of first appearance."""
+        return [str(c) for c in dict.fromkeys(c for f in self._frames() for c in f.columns)]
+
+    def names_at(self, rows: np.ndarray | None) -> list[str]:
+        """The columns of the parts holding these rows (ascending positions; None: all rows): any other column
+        is blank in every one of them."""
+        frames = self._frames()
+        if rows is None:
+            return self.names
+        starts = np.cumsum([0] + [len(f) for f in frames])
+        held = np.unique(np.searchsorted(starts, rows, side="right") - 1)
+        return [str(c) for c in dict.fromkeys(c for k in held.tolist() for c in frames[k].columns)]
+
+    def column(self, name: str) -> np.ndarray:
+        """Column `name` of the wide table of every part, in reading order, built once.
+
+        A part without the column is blank there ("": no part's table has another gap), or not irregular.
+        Only the columns a rule reads are joined: a national run's five years never make one table (a
+        Thông tư 22/2020 file has none of a 24/2023 one's evidence and council columns)."""
+        found = self._columns.get(name)
+        if found is None:
+            irregular = name == "irregular"
+            pieces = [f[name].to_numpy(dtype=bool if irregular else object) if name in f.columns else
+                      np.full(len(f), False if irregular else "", dtype=bool if irregular else object)
+                      for f in self._frames()]
+            found = self._columns[name] = (np.concatenate(pieces) if pieces else
+                                           np.zeros(0, dtype=bool if irregular else object))
+        return found
 
 
 def as_submissions(subs: Sequence[Submission]) -> Submissions:

@@ -100,6 +100,11 @@ class ResultTable(Sequence[ResultRow]):
     def __repr__(self) -> str:
         return f"ResultTable({len(self)} rows)"
 
+    @property
+    def rows_made(self) -> int:
+        """How many of the rows behind this table (and every selection sharing them) have been made."""
+        return sum(1 for row in self._rows.made if row is not None)
+
     def take(self, positions: np.ndarray) -> ResultTable:
         """The rows at these positions, in that order (made rows are shared, not made again)."""
         return ResultTable(self._rows, self._index[positions], self.unit_ids[positions], self.years[positions],

@@ -10,7 +10,6 @@ Numbers come back as integers (points in hundredths, head counts as is);
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -44,27 +43,34 @@ DIGITAL_ORDER = {key: i for i, key in enumerate(DIGITAL_LEVELS)}  # chua-dat < c
 VERDICT = {"dat": 1, "khong-dat": 0}
 
 
-def mapped(column: pd.Series, parse: Callable[[Any], Any]) -> pd.Series:
-    """`parse` applied to each distinct value once; the answers keep their Python types (dtype object).
+def distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """(positions, uniques): each cell's index into the column's distinct values.
 
-    Only a column of strings is factorised: there `1`, `1.0` and `True` cannot meet as equal
-    keys. A column of mixed cell types (a workbook's numbers and dates) is parsed cell by cell,
-    with the type in the cache key.
+    Only a column of strings is factorised by pandas: there `1`, `1.0` and `True` cannot meet as
+    equal keys. A column of mixed cell types (a workbook's numbers and dates) is keyed by type too.
     """
-    if pd.api.types.infer_dtype(column, skipna=False) in ("string", "empty"):
-        positions, uniques = pd.factorize(column)  # no null in a column of strings
-        answers = np.empty(len(uniques), dtype=object)
-        for j, value in enumerate(uniques):
-            answers[j] = parse(value)
-        return pd.Series(answers[positions], index=column.index, dtype=object)
-    cache: dict[tuple[type, Any], Any] = {}
-    out = np.empty(len(column), dtype=object)
-    for j, v in enumerate(column):
+    if pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):
+        positions, uniques = pd.factorize(values)  # no null in a column of strings: no null scan
+        return positions, list(uniques)
+    seen: dict[tuple[type, Any], int] = {}
+    found: list[Any] = []
+    out = np.empty(len(values), dtype=np.intp)
+    for j, v in enumerate(values.tolist()):
         key = (type(v), v)
-        if key not in cache:
-            cache[key] = parse(v)
-        out[j] = cache[key]
-    return pd.Series(out, index=column.index, dtype=object)
+        k = seen.get(key)
+        if k is None:
+            k = seen[key] = len(found)
+            found.append(v)
+        out[j] = k
+    return out, found
+
+
+def mapped(column: pd.Series, parse: Callable[[Any], Any]) -> pd.Series:
+    """`parse` applied to each distinct value once (`distinct`); the answers keep their Python types (dtype object)."""
+    positions, uniques = distinct(column.to_numpy(dtype=object))
+    answers = np.empty(len(uniques), dtype=object)
+    answers[:] = [parse(value) for value in uniques]
+    return pd.Series(answers[positions], index=column.index, dtype=object)
 
 
 @lru_cache(maxsize=64)
@@ -85,12 +91,9 @@ def _coded(parse: Callable[[Any], int]) -> Callable[[Any], int]:
 
 def codes(column: pd.Series, parse: Callable[[Any], int]) -> np.ndarray:
     """Integer codes of a column: the parsed value (≥ 0), BLANK or BAD."""
-    run = _coded(parse)
-    values = column.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty"):  # as `mapped`, without objects
-        positions, uniques = pd.factorize(values)  # no null in a column of strings: no null scan
-        return np.fromiter(map(run, uniques), dtype=np.int64, count=len(uniques))[positions]
-    return mapped(column, run).to_numpy(dtype=np.int64)
+    positions, uniques = distinct(column.to_numpy(dtype=object))
+    answers = np.fromiter(map(_coded(parse), uniques), dtype=np.int64, count=len(uniques))
+    return np.asarray(answers[positions], dtype=np.int64)
 
 
 class Cells:
@@ -259,7 +262,7 @@ def hundredths_to_decimal(decimals: int) -> Callable[[int], Decimal]:
 # evidence, clean or not (cleaning only composes, drops control characters and spaces; folding keeps an ASCII
 # letter or digit, and a letter with marks folds to its base letter).
 _NO_MARK_CHARS = "0123456789bcefijlmqrstvwxyzBCEFIJLMQRSTVWXYZ"
-_NO_MARK = re.compile(f"[{_NO_MARK_CHARS}]")
+_NO_MARK_SET = frozenset(_NO_MARK_CHARS)
 
 
 @dataclass(frozen=True)
@@ -290,9 +293,12 @@ def _proof(values: np.ndarray) -> np.ndarray:
     found = np.zeros(len(values), dtype=bool)
     filled = np.flatnonzero(values != "")  # "" is blank
     if filled.size:
-        search = _NO_MARK.search
-        telling = np.fromiter((type(v) is str and search(v) is not None for v in values[filled].tolist()),
-                              dtype=bool, count=filled.size)
+        cells = values[filled].tolist()
+        try:  # "holds a telling character" (a false answer only sends the cell to the exact test below)
+            telling = ~np.fromiter(map(_NO_MARK_SET.isdisjoint, cells), dtype=bool, count=filled.size)
+        except TypeError:  # a typed cell (a workbook's number or date)
+            telling = np.fromiter((type(v) is str and not _NO_MARK_SET.isdisjoint(v) for v in cells), dtype=bool,
+                                  count=filled.size)
         found[filled[telling]] = True
         rest = filled[~telling]
         if rest.size:  # a mark, a blank of spaces, a typed cell, or evidence without a telling character

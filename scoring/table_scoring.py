@@ -3,8 +3,9 @@
 It decides, for every row, whether the row-by-row rules would accept it
 without a word (unit known and active, year readable and covered, no
 duplicate, header fields readable, every cell of the year's method clean);
-those rows are assessed here (`table_points`, `table_levels`) and turned
-into the same `ResultRow`s. Every other row is handed back by position for
+those rows are assessed here (`table_points`, `table_levels`), and their
+`ResultRow`s, the same as the row-by-row rules would make, are made when
+read (`scoring.result_table`). Every other row is handed back by position for
 `scoring.validate`, which writes the messages. Nothing is decided twice and
 nothing is dropped: each position is in exactly one of the two lists.
 """
@@ -28,7 +29,7 @@ from scoring.levels_rubric import LevelsRubric
 from scoring.options import ScoringOptions
 from scoring.points import PointsRubric
 from scoring.ranking import hundredths, rank_arrays
-from scoring.registry import Registry, Unit
+from scoring.registry import Registry
 from scoring.result_table import MakeRow, ResultTable, TableBuilder
 from scoring.results import (
     Deadline,
@@ -45,6 +46,7 @@ from scoring.table_cells import (
     OPTIONAL_DATE,
     Cells,
     EvidenceCells,
+    distinct,
     evidence_cells,
     hundredths_to_decimal,
     text_or_none,
@@ -60,7 +62,7 @@ from scoring.wide_table import Submissions
 class Common:
     """What every clean row publishes besides its outcome, one list entry per row of the wide table."""
 
-    units: list[Unit | None]
+    units: np.ndarray  # the Unit of each row, or None
     ids: np.ndarray  # the unit's id ("" when none)
     groups: np.ndarray  # the unit's group ("" when none)
     years: np.ndarray
@@ -243,19 +245,20 @@ def _result_row(common: Common, options: ScoringOptions, i: int, outcome: Points
 def _candidates(subs: Submissions, registry: Registry, options: ScoringOptions) -> tuple[np.ndarray, Common]:
     """Rows the row-by-row header checks would pass: the unit, the year, duplicates, the common header fields."""
     every = Cells(subs)
-    typed = every.mapped("unit", text_or_none)
-    known = {t: registry.get(t.casefold()) for t in typed.unique() if t is not None}
-    units: list[Unit | None] = [None if t is None else known[t] for t in typed]
-    # Per distinct unit (a few per row at most), then spread: has a unit, first and last year, id, group.
-    found = [u for u in dict.fromkeys(known.values()) if u is not None]
+    # Per distinct cell (a unit's id, typed in each year's file), then spread: the unit, its years, id, group.
+    positions, typed = distinct(every.raw("unit"))
+    named = [text_or_none(t) for t in typed]
+    by_cell = [None if t is None else registry.get(t.casefold()) for t in named]
+    found = list({id(u): u for u in by_cell if u is not None}.values())
     at = {id(u): j + 1 for j, u in enumerate(found)}  # 0: no unit
-    which = np.fromiter((at[id(u)] if u is not None else 0 for u in units), dtype=np.int64, count=len(units))
+    which = np.array([at[id(u)] if u is not None else 0 for u in by_cell], dtype=np.int64)[positions]
+    units = np.array([None, *found], dtype=object)[which]
     has_unit = which > 0
     starts = np.array([0] + [u.first_year for u in found], dtype=np.int64)[which]
     ends = np.array([10_000] + [u.last_year if u.last_year is not None else 10_000 for u in found],
                     dtype=np.int64)[which]
-    ids = np.array([""] + [u.id for u in found], dtype=object)[which]
-    groups = np.array([""] + [u.group for u in found], dtype=object)[which]
+    ids = np.array(["", *(u.id for u in found)], dtype=object)[which]
+    groups = np.array(["", *(u.group for u in found)], dtype=object)[which]
     years = year_codes(subs)
     first, _ = options.rubrics.years
     in_range = (years >= first) & (years <= options.today.year + 1)

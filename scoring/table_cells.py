@@ -127,10 +127,7 @@ class Cells:
 
     def raw(self, name: str) -> np.ndarray:
         """The column's cells as read ("" where a source lacks the column; `irregular` as booleans)."""
-        def take() -> np.ndarray:
-            column = self.subs.column(name)
-            return column if self.rows is None else column[self.rows]
-        return self._memo(name, take)
+        return self._memo(name, lambda: self.subs.column(name) if self.rows is None else self.subs.take(name, self.rows))
 
     def codes(self, name: str, parse: Callable[[Any], int]) -> np.ndarray:
         return self._memo((name, parse), lambda: codes(self._whole(name), parse))

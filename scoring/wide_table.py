@@ -212,31 +212,55 @@ class Submissions(Sequence[Submission]):
         """Every column some part has, in order of first appearance."""
         return [str(c) for c in dict.fromkeys(c for f in self._frames() for c in f.columns)]
 
+    def _starts(self) -> np.ndarray:
+        return np.cumsum([0] + [len(f) for f in self._frames()])
+
     def names_at(self, rows: np.ndarray | None) -> list[str]:
         """The columns of the parts holding these rows (ascending positions; None: all rows): any other column
         is blank in every one of them."""
         frames = self._frames()
         if rows is None:
             return self.names
-        starts = np.cumsum([0] + [len(f) for f in frames])
-        held = np.unique(np.searchsorted(starts, rows, side="right") - 1)
+        held = np.unique(np.searchsorted(self._starts(), rows, side="right") - 1)
         return [str(c) for c in dict.fromkeys(c for k in held.tolist() for c in frames[k].columns)]
 
     def column(self, name: str) -> np.ndarray:
-        """Column `name` of the wide table of every part, in reading order, built once.
+        """Column `name` of the wide table of every part, in reading order, built once (read-only).
 
         A part without the column is blank there ("": no part's table has another gap), or not irregular.
         Only the columns a rule reads are joined: a national run's five years never make one table (a
         Thông tư 22/2020 file has none of a 24/2023 one's evidence and council columns)."""
         found = self._columns.get(name)
         if found is None:
-            irregular = name == "irregular"
-            pieces = [f[name].to_numpy(dtype=bool if irregular else object) if name in f.columns else
-                      np.full(len(f), False if irregular else "", dtype=bool if irregular else object)
-                      for f in self._frames()]
-            found = self._columns[name] = (np.concatenate(pieces) if pieces else
-                                           np.zeros(0, dtype=bool if irregular else object))
+            pieces = [self._of_part(f, name) for f in self._frames()]
+            found = np.concatenate(pieces) if pieces else self._blank(name, 0)
+            found.flags.writeable = False
+            self._columns[name] = found
         return found
+
+    def take(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """Column `name` at these rows (ascending positions), read-only: a year's rows in one source are read
+        straight from its table, without joining the column of every source."""
+        frames, starts = self._frames(), self._starts()
+        if rows.size:
+            first, last = np.searchsorted(starts, [rows[0], rows[-1]], side="right") - 1
+            if first == last:
+                local = rows - starts[first]
+                column = self._of_part(frames[first], name)
+                lo, hi = int(local[0]), int(local[-1]) + 1
+                found = column[lo:hi] if hi - lo == rows.size else column[local]
+                found.flags.writeable = False
+                return found
+        return np.asarray(self.column(name)[rows])
+
+    @staticmethod
+    def _blank(name: str, size: int) -> np.ndarray:
+        return np.zeros(size, dtype=bool) if name == "irregular" else np.full(size, "", dtype=object)
+
+    def _of_part(self, frame: pd.DataFrame, name: str) -> np.ndarray:
+        if name not in frame.columns:
+            return self._blank(name, len(frame))
+        return frame[name].to_numpy(dtype=bool if name == "irregular" else object)
 
 
 def as_submissions(subs: Sequence[Submission]) -> Submissions:

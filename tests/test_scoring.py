@@ -232,3 +232,22 @@ def test_results_are_ordered_by_year_then_rank(run: Run) -> None:
 def test_status_text_for_the_agency_tab_is_vietnamese(run: Run) -> None:
     result = run(row("so-y-te", 2023, **{"3_1": "12.5"})).results[0]
     assert status_text(result) == "Hợp lệ — 87,5 điểm, Tốt (tự đánh giá)"
+
+
+def test_rank_arrays_match_competition_ranking_on_a_random_corpus_with_ties() -> None:
+    """The integer ranking (`ranking.rank_arrays`) against the definition, on years with gaps, groups and ties."""
+    import random
+
+    from scoring.ranking import rank_arrays
+
+    rng = random.Random(22)
+    rows = [(f"dv-{u}", y, rng.choice("ABC"), rng.choice([8850, 9000, 9000, 7500, 10000, rng.randint(0, 10000)]))
+            for u in range(300) for y in (2020, 2021, 2023) if rng.random() < 0.8]
+    rng.shuffle(rows)
+    rank, in_group, before = rank_arrays(*(list(c) for c in zip(*rows, strict=True)))
+    for k, (unit, year, group, total) in enumerate(rows):
+        assert rank[k] == 1 + sum(1 for _, y, _, t in rows if y == year and t > total)
+        assert in_group[k] == 1 + sum(1 for _, y, g, t in rows if y == year and g == group and t > total)
+        previous = [j for j, (u, y, _, _) in enumerate(rows) if u == unit and y == year - 1]
+        assert before[k] == (previous[0] if previous else -1)
+    assert all(len(a) == 0 for a in rank_arrays([], [], [], []))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -151,7 +151,7 @@ def _field(value: Value | Decimal) -> Value | Decimal:
     return None if value != value else value  # only a NaN differs from itself
 
 
-def csv_lines(rows: Sequence[ResultRow], columns: Sequence[Column], *, header: bool = True) -> bytes:
+def csv_lines(rows: Iterable[ResultRow], columns: Sequence[Column], *, header: bool = True) -> bytes:
     """The codes table as CSV lines (UTF-8, "\n", no byte-order mark): the results folder's table, the downloads
     (with a byte-order mark) and the all-years blocks. Each value is written as it is (a whole number stays 10,
     not 10.0, in a column that also holds 9.5 or a blank), so the lines of some rows are the same whichever rows

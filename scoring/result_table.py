@@ -117,10 +117,6 @@ class ResultTable(Sequence[ResultRow]):
         """By year, then rank (levels: 0), then unit id: the order a report publishes."""
         return self.take(np.lexsort((self.unit_ids.astype(str), self.ranks, self.years)))
 
-    def year_counts(self) -> dict[int, int]:
-        found, counts = np.unique(self.years, return_counts=True)
-        return dict(zip(found.tolist(), counts.tolist(), strict=True))
-
 
 class TableBuilder:
     """Blocks of rows, each with its maker and columns, joined into one table."""

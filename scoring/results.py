@@ -10,18 +10,15 @@ the rubric supplies every label and threshold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal, Protocol
 
 from scoring.canonical import Place
 from scoring.lazy_mapping import LazyMapping
 from scoring.problems import Rejection
-
-if TYPE_CHECKING:
-    from scoring.result_table import ResultTable, YearStatuses
 
 Basis = Literal["self", "verified"]
 SubmissionStatus = Literal["dung-han", "tre-han", "khong-ro-ngay", "bi-tu-choi", "chua-nop"]
@@ -184,19 +181,50 @@ class StatusRow:
     submitted: date | None
 
 
+class ResultRows(Protocol):
+    """What a report's results offer: the rows in order, and each row's year without making the row.
+
+    A national run's fifty thousand rows are made only when read (`scoring.result_table.ResultTable`)."""
+
+    @property
+    def years(self) -> Any: ...  # an integer array, a year per row
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[ResultRow]: ...
+
+    def __getitem__(self, i: int) -> ResultRow: ...
+
+    def of_year(self, year: int) -> ResultRows: ...
+
+
+class StatusRows(Protocol):
+    """What a report's statuses offer: the rows, and the years that have any, each made when read
+    (`scoring.result_table.YearStatuses`)."""
+
+    @property
+    def years(self) -> tuple[int, ...]: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[StatusRow]: ...
+
+    def of_year(self, year: int) -> StatusRows: ...
+
+
 @dataclass
 class ScoreReport:
     read: int
-    results: ResultTable  # `scoring.result_table`: a Sequence[ResultRow] whose rows are made when read
+    results: ResultRows
     rejected: list[Rejection]
-    statuses: YearStatuses  # `scoring.result_table`: a Sequence[StatusRow], a year's rows made when read
+    statuses: StatusRows
     deadlines: dict[int, Deadline]
     # Where each accepted unit-year was read (file, tab, line), for writing its status back.
     origins: Mapping[tuple[str, int], Place] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
-        return sorted(set(self.results.years.tolist()) | set(self.statuses.years))
+        return sorted({int(y) for y in self.results.years} | set(self.statuses.years))
 
     def for_year(self, year: int) -> ScoreReport:
         """Only one assessment year (rejections whose year could not be read belong to no year)."""

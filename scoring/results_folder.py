@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -234,8 +235,8 @@ def _write_results_folder(report: ScoreReport, registry: Registry, rubrics: Rubr
             _atomic_write(year_stamps.units_path(target, year), units)
         return written
 
-    rows = report.results.year_counts()  # no row made here: each is made by the process writing its year
-    changed += in_two(to_write, write_year, lambda y: rows.get(y, 0) + 1)  # the years of a --full build, on both cores
+    rows = Counter(report.results.years.tolist())  # no row made here: each is made by the process writing its year
+    changed += in_two(to_write, write_year, lambda y: rows[y] + 1)  # the years of a --full build, on both cores
     for stale in target.glob("ket-qua-*.*"):
         stem = stale.stem.removeprefix("ket-qua-")
         if stem.isdigit() and int(stem) not in years:

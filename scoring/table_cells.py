@@ -232,7 +232,6 @@ class _Bad:
 BAD_VALUE: Any = _Bad()
 OPTIONAL_BOOL = optional(to_bool)
 OPTIONAL_DATE: Callable[[Any], date | None] = optional(to_date)
-OPTIONAL_WHOLE = optional(to_whole)
 
 
 def hundredths_to_decimal(decimals: int) -> Callable[[int], Decimal]:

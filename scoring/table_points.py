@@ -62,7 +62,8 @@ def assess_points(cells: Cells, rubric: PointsRubric) -> tuple[np.ndarray, Point
         prefix, _, ind_id = column.partition(":")
         if (prefix + ":" in (OWN, VERIFIED) and ind_id not in known) or prefix + ":" == COUNCIL:
             clean &= ~cells.filled(column)
-    # Optional head counts (`OPTIONAL_WHOLE` row by row): blank is None, and no more CDHT than members.
+    # Optional head counts, as integer codes: blank (BLANK) is None, unreadable (BAD) goes row by row, and no more
+    # CDHT than members.
     members, cdht = cells.codes("so_thanh_vien", whole), cells.codes("so_cdht", whole)
     clean &= (members != BAD) & (cdht != BAD) & ~((members >= 0) & (cdht > members))
 

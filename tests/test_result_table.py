@@ -47,7 +47,7 @@ def test_a_table_equals_its_rows_sorted_by_year_rank_and_unit_and_makes_each_onc
     builder.add(len(rows), make, [r.unit_id for r in rows], [r.year for r in rows], [2, 1, 1, 2], [None] * 4)
     table = builder.table().sorted()
     assert made == []  # sorting reads the columns only
-    assert table.year_counts() == {2022: 1, 2023: 3}
+    assert table.years.tolist().count(2023) == 3 and len(table.of_year(2022)) == 1
     assert [(r.unit_id, r.year) for r in table] == [("a", 2022), ("c", 2023), ("a", 2023), ("b", 2023)]
     assert sorted(made) == [0, 1, 2, 3]
     assert table.of_year(2023)[0] is table[1]  # a selection shares the rows made

@@ -10,7 +10,7 @@ against the QĐ 677/QĐ-TTg target of the year (settings `cdht_targets`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -110,7 +110,7 @@ def _lines(keyed: dict[str, Counter[str]], columns: Sequence[str]) -> tuple[Grou
                  for name, c in sorted(keyed.items(), key=lambda kv: vi_sort_key(kv[0])))
 
 
-def _cdht(inp: YearInput, rows: Sequence[ResultRow]) -> CdhtFigures:
+def _cdht(inp: YearInput, rows: Iterable[ResultRow]) -> CdhtFigures:
     known = [r for r in rows if r.members and r.cdht is not None]
     members = sum(r.members or 0 for r in known)
     cdht = sum(r.cdht or 0 for r in known)
@@ -136,7 +136,7 @@ def _submissions(inp: YearInput) -> tuple[Submissions, tuple[str, ...], tuple[st
             late, missing, invalid)
 
 
-def _decisions(rows: Sequence[ResultRow]) -> tuple[str, ...]:
+def _decisions(rows: Iterable[ResultRow]) -> tuple[str, ...]:
     by_number: dict[tuple[str, str, str], int] = {}
     for r in rows:
         if r.recognition is not None:

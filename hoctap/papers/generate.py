@@ -9,7 +9,7 @@ Layout of `--out DIR` (one folder per assessment year):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ def summary_name(year: int) -> str:
     return f"bao-cao-tong-hop-{year}.docx"
 
 
-def _bodies(inp: YearInput, rows: Sequence[ResultRow]) -> list[tuple[Body, str, list[ResultRow]]]:
+def _bodies(inp: YearInput, rows: Iterable[ResultRow]) -> list[tuple[Body, str, list[ResultRow]]]:
     """The receiving bodies of the year with their rows, grouped by body and set (provincial first)."""
     groups: dict[tuple[str, str], tuple[Body, list[ResultRow]]] = {}
     for row in rows:

@@ -69,15 +69,14 @@ def _row(acc: Accepted, options: ScoringOptions) -> ResultRow:
 
 
 def _statuses(results: ResultTable, rejected: list[Rejection], registry: Registry, years: list[int],
-              options: ScoringOptions) -> YearStatuses:
+              deadlines: dict[int, Deadline]) -> YearStatuses:
     """Each active unit's status per year, a year's made when first read (by the process writing that year)."""
     refused = {(r.unit_id, r.year) for r in rejected if r.known_unit}
 
     def of_year(year: int) -> list[StatusRow]:
         mine = results.of_year(year)
         by_unit = dict(zip(mine.unit_ids.tolist(), mine.submitted.tolist(), strict=True))
-        rubric = options.rubrics.for_year(year)
-        deadline = options.deadline(year, rubric) if rubric is not None else None
+        deadline = deadlines.get(year)
         out = []
         for unit in registry.active(year):
             if unit.id in by_unit:
@@ -99,7 +98,7 @@ def _report(read: int, results: ResultTable, rejected: list[Rejection], registry
     years = sorted(set(results.years.tolist()) | {r.year for r in rejected if r.year is not None})
     deadlines = {y: d for y in years if (d := options.deadline_for(y)) is not None}
     report = ScoreReport(read=read, results=results, rejected=rejected,
-                         statuses=_statuses(results, rejected, registry, years, options), deadlines=deadlines, origins=origins)
+                         statuses=_statuses(results, rejected, registry, years, deadlines), deadlines=deadlines, origins=origins)
     if report.read != len(report.results) + len(report.rejected):
         raise ScoringError("Một phiếu đã bị bỏ sót khi chấm điểm: số đọc được không khớp (lỗi chương trình).")
     return report

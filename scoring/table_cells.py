@@ -119,15 +119,23 @@ class Cells:
         """These positions of the rows (ascending), sharing every parse made or to be made."""
         return Cells(self.subs, self.rows, _store=self._store, _subset=positions)
 
-    def _memo(self, key: Any, make: Callable[[], np.ndarray]) -> np.ndarray:
+    def _made(self, key: Any, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """The array for all the rows, made once."""
         found = self._store.get(key)
         if found is None:
             found = self._store[key] = make()
+        return found
+
+    def _memo(self, key: Any, make: Callable[[], np.ndarray]) -> np.ndarray:
+        found = self._made(key, make)
         return found if self._subset is None else found[self._subset]
+
+    def _take(self, name: str) -> np.ndarray:
+        return self.subs.column(name) if self.rows is None else self.subs.take(name, self.rows)
 
     def raw(self, name: str) -> np.ndarray:
         """The column's cells as read ("" where a source lacks the column; `irregular` as booleans)."""
-        return self._memo(name, lambda: self.subs.column(name) if self.rows is None else self.subs.take(name, self.rows))
+        return self._memo(name, lambda: self._take(name))
 
     def codes(self, name: str, parse: Callable[[Any], int]) -> np.ndarray:
         return self._memo((name, parse), lambda: codes(self._whole(name), parse))
@@ -144,7 +152,7 @@ class Cells:
         return self._memo((name, not_applicable_mark), lambda: ~filled(self._whole(name), not_applicable_mark))
 
     def _whole(self, name: str) -> pd.Series:
-        return pd.Series(Cells(self.subs, self.rows, _store=self._store).raw(name), dtype=object)
+        return pd.Series(self._made(name, lambda: self._take(name)), dtype=object)
 
 
 def filled(column: pd.Series, blank: Callable[[Any], bool] = is_blank) -> np.ndarray:

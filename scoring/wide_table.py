@@ -138,7 +138,7 @@ class Submissions(Sequence[Submission]):
     def _locate(self, i: int) -> tuple[Part, int]:
         if i < 0:
             i += len(self)
-        starts = list(itertools.accumulate((len(p) for p in self.parts), initial=0))
+        starts = self._starts()
         k = bisect.bisect_right(starts, i) - 1
         if i < 0 or k >= len(self.parts):
             raise IndexError(i)
@@ -168,7 +168,7 @@ class Submissions(Sequence[Submission]):
 
     def origins(self, rows: Iterable[int]) -> list[Place]:
         """Where each of `rows` (ascending positions) was read."""
-        starts = list(itertools.accumulate((len(p) for p in self.parts), initial=0))
+        starts = self._starts()
         out, k = [], 0
         for i in rows:
             while i >= starts[k + 1]:
@@ -178,7 +178,7 @@ class Submissions(Sequence[Submission]):
 
     def select(self, rows: Iterable[int]) -> Submissions:
         """Only `rows` (ascending positions), in reading order; each keeps where it was read."""
-        starts = list(itertools.accumulate((len(p) for p in self.parts), initial=0))
+        starts = self._starts()
         chosen: list[list[int]] = [[] for _ in self.parts]
         k = 0
         for i in rows:
@@ -212,8 +212,9 @@ class Submissions(Sequence[Submission]):
         """Every column some part has, in order of first appearance."""
         return [str(c) for c in dict.fromkeys(c for f in self._frames() for c in f.columns)]
 
-    def _starts(self) -> np.ndarray:
-        return np.cumsum([0] + [len(f) for f in self._frames()])
+    def _starts(self) -> list[int]:
+        """Where each part's rows begin, and the end of the last."""
+        return list(itertools.accumulate((len(p) for p in self.parts), initial=0))
 
     def names_at(self, rows: np.ndarray | None) -> list[str]:
         """The columns of the parts holding these rows (ascending positions; None: all rows): any other column
